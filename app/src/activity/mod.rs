@@ -1,0 +1,76 @@
+//! Activity events: the append-only record of who did what, to which subject, from where.
+//!
+//! Event keys take the form `area:thing.verb` and are stable: they are stored, filtered on and
+//! exported, so a key is never renamed once released.
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use serde::{Deserialize, Serialize};
+
+/// Every kind of event Gatehouse records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Event {
+    SignInSucceeded,
+    SignInFailed,
+    SignedOut,
+    FirstAdminCreated,
+    UserCreated,
+    PasswordSetByLink,
+}
+
+impl Event {
+    pub const ALL: &'static [Event] = &[
+        Event::SignInSucceeded,
+        Event::SignInFailed,
+        Event::SignedOut,
+        Event::FirstAdminCreated,
+        Event::UserCreated,
+        Event::PasswordSetByLink,
+    ];
+
+    /// The stored key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Event::SignInSucceeded => "auth:sign-in.succeeded",
+            Event::SignInFailed => "auth:sign-in.failed",
+            Event::SignedOut => "auth:session.signed-out",
+            Event::FirstAdminCreated => "setup:admin.created",
+            Event::UserCreated => "admin:user.created",
+            Event::PasswordSetByLink => "auth:password.set-by-link",
+        }
+    }
+
+    /// A sentence for the log views.
+    pub fn description(self) -> &'static str {
+        match self {
+            Event::SignInSucceeded => "Signed in",
+            Event::SignInFailed => "Failed sign-in attempt",
+            Event::SignedOut => "Signed out",
+            Event::FirstAdminCreated => "Created the first administrator during setup",
+            Event::UserCreated => "Created a user",
+            Event::PasswordSetByLink => "Set a password through a one-time link",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Event> {
+        Event::ALL.iter().copied().find(|event| event.key() == key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_shaped_area_colon_thing_dot_verb() {
+        let mut seen = std::collections::HashSet::new();
+        for event in Event::ALL {
+            let key = event.key();
+            assert!(seen.insert(key), "duplicate key {key}");
+            let (area, rest) = key.split_once(':').expect("area:");
+            assert!(!area.is_empty() && rest.contains('.'), "{key}");
+            assert_eq!(Event::from_key(key), Some(*event));
+        }
+    }
+}

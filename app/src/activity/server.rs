@@ -1,0 +1,85 @@
+//! Writing activity rows. Recording never fails the request it describes: a storage error is
+//! logged with its cause and the request goes on.
+
+use super::Event;
+use crate::context::db::Db;
+use crate::context::request::Origin;
+use serde_json::Value;
+
+/// Who acted. `name` is a snapshot kept on the row, so the log stays readable after the
+/// account is deleted.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One event to record.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub event: Event,
+    pub actor: Option<Actor>,
+    /// The kind of thing acted on (`user`, `server`, ...) and its id.
+    pub subject: Option<(&'static str, i64)>,
+    /// Structured details; never a password, code, token or session id.
+    pub details: Value,
+}
+
+impl Entry {
+    pub fn new(event: Event) -> Self {
+        Self {
+            event,
+            actor: None,
+            subject: None,
+            details: Value::Null,
+        }
+    }
+
+    pub fn actor(mut self, id: i64, name: &str) -> Self {
+        self.actor = Some(Actor {
+            id,
+            name: name.to_owned(),
+        });
+        self
+    }
+
+    pub fn subject(mut self, kind: &'static str, id: i64) -> Self {
+        self.subject = Some((kind, id));
+        self
+    }
+
+    pub fn details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+/// Appends `entry` to the log.
+pub async fn record(db: &Db, now: i64, origin: &Origin, entry: Entry) {
+    let details = match &entry.details {
+        Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    let result = sqlx::query(
+        r#"
+        insert into activity_log
+            (created_at, event, actor_id, actor_name, subject_type, subject_id, ip, user_agent,
+             details)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        "#,
+    )
+    .bind(now)
+    .bind(entry.event.key())
+    .bind(entry.actor.as_ref().map(|a| a.id))
+    .bind(entry.actor.as_ref().map(|a| a.name.clone()))
+    .bind(entry.subject.map(|(kind, _)| kind))
+    .bind(entry.subject.map(|(_, id)| id))
+    .bind(origin.ip.clone())
+    .bind(origin.user_agent.clone())
+    .bind(details)
+    .execute(db.pool())
+    .await;
+    if let Err(error) = result {
+        tracing::error!(%error, event = entry.event.key(), "could not record an activity event");
+    }
+}

@@ -1,0 +1,59 @@
+//! Signing in and out, and who the current user is.
+
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use crate::error::AppError;
+use crate::users::{Password, SessionUser};
+use leptos::prelude::*;
+
+/// The signed-in user, or `None` for an anonymous visitor.
+#[server(prefix = "/api", endpoint = "auth/me", input = server_fn::codec::GetUrl)]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    let request = crate::context::request::public().await?;
+    Ok(request.caller().await?.map(|caller| caller.user))
+}
+
+/// Signs in with a username or email and a password, replacing any session the browser held.
+#[server(prefix = "/api", endpoint = "auth/login")]
+pub async fn login(identifier: String, password: Password) -> Result<(), AppError> {
+    use crate::context::request;
+    use server::sessions;
+
+    let request = request::public().await?;
+    let state = &request.state;
+
+    let signed_in = server::sign_in(state, &identifier, &password, &request.origin).await?;
+
+    // A new sign-in always gets a new token; the one the browser held before is dead.
+    if let Some(previous) = &request.token {
+        sessions::revoke_token(state, previous).await?;
+    }
+    request::set_cookie(&sessions::session_cookie(&state.settings, &signed_in.token))?;
+    tracing::info!(user_id = signed_in.user_id, "signed in");
+    Ok(())
+}
+
+/// Ends the current session.
+#[server(prefix = "/api", endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::activity::server::{record, Entry};
+    use crate::activity::Event;
+    use crate::context::request;
+    use server::sessions;
+
+    let (request, caller) = request::signed_in().await?;
+    let state = &request.state;
+
+    sessions::revoke(state, caller.session_id).await?;
+    request::set_cookie(&sessions::clear_cookie(&state.settings))?;
+
+    let entry = Entry::new(Event::SignedOut)
+        .actor(caller.user.id, &caller.user.username)
+        .subject("user", caller.user.id);
+    record(&state.db, state.now(), &request.origin, entry).await;
+    Ok(())
+}

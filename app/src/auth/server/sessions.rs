@@ -1,0 +1,154 @@
+//! Database sessions: an opaque random token in an HttpOnly cookie, stored only as its SHA-256.
+//!
+//! A session ends when idle for `session_idle_secs` or `session_absolute_secs` after it began,
+//! whichever comes first; both are checked on the server at every request.
+
+use crate::context::request::{Caller, Origin};
+use crate::context::{AppState, Settings};
+use crate::error::AppError;
+use crate::users::SessionUser;
+use http::HeaderMap;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// How stale `last_seen_at` may get before a request refreshes it; saves a write per request.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+
+/// The cookie's name: with the `__Host-` prefix when served over HTTPS, which makes browsers
+/// insist on `Secure`, `Path=/` and no `Domain`.
+pub fn cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        "__Host-gatehouse_session"
+    } else {
+        "gatehouse_session"
+    }
+}
+
+/// The `Set-Cookie` value that hands `token` to the browser.
+pub fn session_cookie(settings: &Settings, token: &str) -> String {
+    let secure = if settings.secure_cookies() { "; Secure" } else { "" };
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        cookie_name(settings),
+        settings.session_absolute_secs
+    )
+}
+
+/// The `Set-Cookie` value that removes the cookie.
+pub fn clear_cookie(settings: &Settings) -> String {
+    let secure = if settings.secure_cookies() { "; Secure" } else { "" };
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        cookie_name(settings)
+    )
+}
+
+/// Finds our cookie among the request's `Cookie` headers.
+pub fn token_from_headers(headers: &HeaderMap, settings: &Settings) -> Option<String> {
+    let name = cookie_name(settings);
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty() && value.len() <= 128)
+}
+
+/// 256 random bits, hex-encoded.
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// What the database stores in place of a token.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a session for `user_id` and returns its token, the only copy that will ever exist.
+pub async fn create(state: &AppState, user_id: i64, origin: &Origin) -> Result<String, AppError> {
+    let token = new_token();
+    let now = state.now();
+    sqlx::query(
+        r#"
+        insert into sessions
+            (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
+        values ($1, $2, $3, $3, $4, $5, $6)
+        "#,
+    )
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now + state.settings.session_absolute_secs)
+    .bind(origin.ip.clone())
+    .bind(origin.user_agent.clone())
+    .execute(state.db.pool())
+    .await?;
+    Ok(token)
+}
+
+/// Resolves a token to its user, from fresh rows. Expired sessions resolve to nobody.
+pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
+    let now = state.now();
+    let row = sqlx::query(
+        r#"
+        select s.id as session_id, s.last_seen_at,
+               u.id, u.username, u.email, u.first_name, u.last_name, u.language, u.is_admin
+        from sessions s
+        join users u on u.id = s.user_id
+        where s.token_hash = $1 and s.expires_at > $2 and s.last_seen_at > $3
+        "#,
+    )
+    .bind(hash_token(token))
+    .bind(now)
+    .bind(now - state.settings.session_idle_secs)
+    .fetch_optional(state.db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let session_id: i64 = row.try_get("session_id")?;
+    let last_seen: i64 = row.try_get("last_seen_at")?;
+    if now - last_seen >= TOUCH_INTERVAL_SECS {
+        sqlx::query("update sessions set last_seen_at = $1 where id = $2")
+            .bind(now)
+            .bind(session_id)
+            .execute(state.db.pool())
+            .await?;
+    }
+    Ok(Some(Caller {
+        session_id,
+        user: SessionUser {
+            id: row.try_get("id")?,
+            username: row.try_get("username")?,
+            email: row.try_get("email")?,
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            language: row.try_get("language")?,
+            is_admin: row.try_get::<i64, _>("is_admin")? == 1,
+        },
+    }))
+}
+
+/// Ends one session.
+pub async fn revoke(state: &AppState, session_id: i64) -> Result<(), AppError> {
+    sqlx::query("delete from sessions where id = $1")
+        .bind(session_id)
+        .execute(state.db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Ends the session a token names, if any (used when a new sign-in replaces it).
+pub async fn revoke_token(state: &AppState, token: &str) -> Result<(), AppError> {
+    sqlx::query("delete from sessions where token_hash = $1")
+        .bind(hash_token(token))
+        .execute(state.db.pool())
+        .await?;
+    Ok(())
+}

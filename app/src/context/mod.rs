@@ -1,0 +1,103 @@
+//! Server-side state shared by every request, and how a server function learns who calls it.
+
+pub mod clock;
+pub mod db;
+pub mod request;
+pub mod security;
+
+use crate::auth::password::PasswordHasher;
+use crate::error::AppError;
+use crate::setup::server::SetupToken;
+use clock::Clock;
+use db::Db;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// Settings the services need, derived from the server's configuration at start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The address users reach the panel at; every link the panel sends starts with it.
+    pub public_url: url::Url,
+    /// A session unused for this long ends.
+    pub session_idle_secs: i64,
+    /// A session ends this long after sign-in, however active.
+    pub session_absolute_secs: i64,
+}
+
+impl Settings {
+    pub fn new(public_url: url::Url) -> Self {
+        Self {
+            public_url,
+            session_idle_secs: 12 * 60 * 60,
+            session_absolute_secs: 14 * 24 * 60 * 60,
+        }
+    }
+
+    /// Cookies are `Secure` (and take the `__Host-` prefix) when the panel is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// The public URL without a trailing slash, for building links.
+    pub fn public_base(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_owned()
+    }
+}
+
+/// Everything a service needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<StateInner>);
+
+pub struct StateInner {
+    pub db: Db,
+    pub settings: Settings,
+    pub hasher: PasswordHasher,
+    pub clock: Arc<dyn Clock>,
+    pub setup_token: SetupToken,
+}
+
+impl AppState {
+    pub fn new(
+        db: Db,
+        settings: Settings,
+        hasher: PasswordHasher,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self(Arc::new(StateInner {
+            db,
+            settings,
+            hasher,
+            clock,
+            setup_token: SetupToken::default(),
+        }))
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}
+
+impl Deref for AppState {
+    type Target = StateInner;
+
+    fn deref(&self) -> &StateInner {
+        &self.0
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    /// Storage failures never reach the browser as text: the cause goes to the log, the caller
+    /// learns only whether retrying could help.
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::error!(error = %error, "database unavailable");
+                AppError::Unavailable
+            }
+            _ => {
+                tracing::error!(error = %error, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The first step of every server function: who is calling, from where, and may they.
+//!
+//! Each server function starts with exactly one of [`public`] or [`signed_in`]; there is no
+//! third way in, so a function cannot forget to declare its requirement. The caller is
+//! resolved from the database on every request: nothing about permissions lives in the session.
+
+use super::AppState;
+use crate::auth::server::sessions;
+use crate::error::AppError;
+use crate::users::SessionUser;
+use axum::extract::ConnectInfo;
+use http::request::Parts;
+use leptos::prelude::use_context;
+use std::net::SocketAddr;
+
+/// Where a request came from, for rate limits and the activity log.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A request whose caller may be anyone.
+pub struct Request {
+    pub state: AppState,
+    pub origin: Origin,
+    /// The session token from the cookie, if one was sent.
+    pub(crate) token: Option<String>,
+}
+
+/// A signed-in caller, resolved from fresh rows.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: SessionUser,
+    pub session_id: i64,
+}
+
+fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("application state missing from the request context");
+        AppError::Internal
+    })
+}
+
+/// Reads the origin of a request from its parts.
+pub fn origin_of(parts: &Parts) -> Origin {
+    let ip = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    let user_agent = parts
+        .headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(512).collect());
+    Origin { ip, user_agent }
+}
+
+/// Declares a function open to everyone (sign-in, setup, public information).
+pub async fn public() -> Result<Request, AppError> {
+    let state = state()?;
+    let parts = use_context::<Parts>();
+    let origin = parts.as_ref().map(origin_of).unwrap_or_default();
+    let token = parts
+        .as_ref()
+        .and_then(|p| sessions::token_from_headers(&p.headers, &state.settings));
+    Ok(Request {
+        state,
+        origin,
+        token,
+    })
+}
+
+/// Declares a function for signed-in users only: anyone else gets 401.
+pub async fn signed_in() -> Result<(Request, Caller), AppError> {
+    let request = public().await?;
+    let caller = request.caller().await?.ok_or(AppError::Unauthorized)?;
+    Ok((request, caller))
+}
+
+impl Request {
+    /// Resolves the session cookie to a caller, if it names a live session.
+    pub async fn caller(&self) -> Result<Option<Caller>, AppError> {
+        match &self.token {
+            Some(token) => sessions::resolve(&self.state, token).await,
+            None => Ok(None),
+        }
+    }
+}
+
+/// Adds a `Set-Cookie` header to the response of the current server function.
+pub fn set_cookie(value: &str) -> Result<(), AppError> {
+    let options = use_context::<leptos_axum::ResponseOptions>().ok_or_else(|| {
+        tracing::error!("response options missing from the request context");
+        AppError::Internal
+    })?;
+    let value = http::HeaderValue::from_str(value).map_err(|error| {
+        tracing::error!(%error, "a cookie value is not a valid header");
+        AppError::Internal
+    })?;
+    options.append_header(http::header::SET_COOKIE, value);
+    Ok(())
+}

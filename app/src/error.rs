@@ -1,0 +1,143 @@
+//! The one error type that crosses the wire between the browser and the server.
+//!
+//! Every server function returns `Result<T, AppError>`. The HTTP status is derived from the
+//! variant in exactly one place ([`AppError::status`]), and the server maps the error body to
+//! that status in a single middleware. An internal failure is logged with its cause on the server
+//! and reaches the browser only as [`AppError::Internal`], never with the cause's text.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// A message about one form field, shown next to that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The name of the field as the form knows it, e.g. `username`.
+    pub field: String,
+    /// A sentence for the user.
+    pub message: String,
+}
+
+/// What went wrong, as far as the caller is allowed to know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    /// No valid session: sign in first.
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    /// Sign-in failed. One message for every cause (unknown user, wrong password, locked or
+    /// disabled account), so the answer reveals nothing about which it was.
+    #[error("The username, email or password is incorrect.")]
+    InvalidCredentials,
+    /// Signed in, but the rule refuses; `missing` names the permission key when there is one.
+    #[error("You do not have permission to do that.")]
+    Forbidden { missing: Option<String> },
+    /// The thing does not exist, or the caller may not know that it does.
+    #[error("Not found.")]
+    NotFound,
+    /// The input was refused; each message belongs to one field.
+    #[error("Please correct the highlighted fields.")]
+    Validation { fields: Vec<FieldError> },
+    /// The change clashes with the current state (a stale version, a taken name).
+    #[error("{message}")]
+    Conflict { message: String },
+    /// Too many attempts from this address or on this account.
+    #[error("Too many attempts. Try again in {retry_after} seconds.")]
+    RateLimited { retry_after: u64 },
+    /// The request itself is malformed (wrong types, missing or unknown fields).
+    #[error("The request could not be understood.")]
+    BadRequest,
+    /// A dependency (the database) is unavailable; retrying later may work.
+    #[error("The service is temporarily unavailable. Please try again shortly.")]
+    Unavailable,
+    /// A fault on the server; the cause is in the server log only.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+}
+
+impl AppError {
+    /// A validation error about a single field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            fields: vec![FieldError {
+                field: field.to_owned(),
+                message: message.into(),
+            }],
+        }
+    }
+
+    /// The HTTP status for this error: the only place where that decision is made.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthorized | Self::InvalidCredentials => 401,
+            Self::Forbidden { .. } => 403,
+            Self::NotFound => 404,
+            Self::Validation { .. } => 422,
+            Self::Conflict { .. } => 409,
+            Self::RateLimited { .. } => 429,
+            Self::BadRequest => 400,
+            Self::Unavailable => 503,
+            Self::Internal => 500,
+        }
+    }
+
+    /// The message for one field, if this is a validation error that names it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation { fields } => fields
+                .iter()
+                .find(|f| f.field == field)
+                .map(|f| f.message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Arguments that do not decode are the caller's mistake, never a server fault.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
+            // The browser could not reach the server at all.
+            ServerFnErrorErr::Request(_) => Self::Unavailable,
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_maps_to_a_distinct_client_or_server_status() {
+        let cases = [
+            (AppError::Unauthorized, 401),
+            (AppError::InvalidCredentials, 401),
+            (AppError::Forbidden { missing: None }, 403),
+            (AppError::NotFound, 404),
+            (AppError::field("username", "taken"), 422),
+            (AppError::Conflict { message: "stale".into() }, 409),
+            (AppError::RateLimited { retry_after: 3 }, 429),
+            (AppError::BadRequest, 400),
+            (AppError::Unavailable, 503),
+            (AppError::Internal, 500),
+        ];
+        for (error, status) in cases {
+            assert_eq!(error.status(), status, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn errors_round_trip_through_json_with_a_kind_tag() {
+        let error = AppError::field("email", "Already in use.");
+        let json = serde_json::to_string(&error).unwrap();
+        assert!(json.contains(r#""kind":"validation""#), "{json}");
+        assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), error);
+    }
+}

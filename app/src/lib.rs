@@ -1,0 +1,18 @@
+//! Gatehouse: accounts and access control for a game-server hosting panel.
+//!
+//! This crate is shared by the browser and the server. Each domain folder holds its types,
+//! its server functions and its pages; server-only code sits behind the `ssr` feature in a
+//! `server` module, and the server's shared state lives in [`context`].
+
+pub mod activity;
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod context;
+pub mod error;
+pub mod password_links;
+pub mod public;
+pub mod setup;
+pub mod shell;
+pub mod users;
+
+pub use shell::{shell, App};

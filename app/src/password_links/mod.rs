@@ -1,0 +1,56 @@
+//! Setting a password through a one-time link.
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use crate::error::AppError;
+use crate::shell::{hard_navigate, ErrorBanner, FieldMessage};
+use crate::users::Password;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// Sets the password of the account a one-time link belongs to. Signs nobody in.
+#[server(prefix = "/api", endpoint = "password/set")]
+pub async fn set_password_by_link(token: String, password: Password) -> Result<(), AppError> {
+    let request = crate::context::request::public().await?;
+    server::set_password(&request.state, &token, &password, &request.origin).await
+}
+
+/// `/password/set?token=...`: choose a password from a one-time link.
+#[component]
+pub fn SetPasswordPage() -> impl IntoView {
+    let action = ServerAction::<SetPasswordByLink>::new();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    Effect::new(move || {
+        if let Some(Ok(())) = action.value().get() {
+            hard_navigate("/login");
+        }
+    });
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
+    };
+    view! {
+        <main class="auth-card" id="main">
+            <h1>"Choose a password"</h1>
+            <ActionForm action attr:class="form">
+                <input type="hidden" name="token" prop:value=token />
+                <FieldMessage id="token-error" message=field("token") />
+                <label for="password">"New password"</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="new-password"
+                    minlength="8"
+                    required
+                    autofocus
+                />
+                <FieldMessage id="password-error" message=field("password") />
+                <ErrorBanner id="set-password-error" error=error />
+                <button type="submit" class="primary">"Set password"</button>
+            </ActionForm>
+        </main>
+    }
+}

@@ -1,0 +1,174 @@
+//! The application shell: the HTML document, the router, the signed-in layout and the small
+//! components every page uses.
+
+use crate::auth::pages::LoginPage;
+use crate::auth::{current_user, Logout};
+use crate::error::AppError;
+use crate::password_links::SetPasswordPage;
+use crate::setup::SetupPage;
+use crate::users::SessionUser;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::context::security::provide_content_security_policy();
+
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The current user, shared by every page.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<SessionUser>, AppError>>);
+
+pub fn use_current_user() -> Resource<Result<Option<SessionUser>, AppError>> {
+    expect_context::<CurrentUser>().0
+}
+
+/// The root component: routes and shared resources.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(CurrentUser(Resource::new(|| (), |_| current_user())));
+
+    view! {
+        <Stylesheet id="gatehouse" href="/pkg/gatehouse.css" />
+        <Title text="Gatehouse" />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                <Route path=path!("/password/set") view=SetPasswordPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Loads a page with a full request, so every resource starts fresh (after sign-in or out).
+pub fn hard_navigate(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        if window.location().set_href(path).is_err() {
+            leptos::logging::warn!("navigation to {path} failed");
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// The frame of every signed-in page: header, navigation, user menu. Anonymous visitors are
+/// sent to sign in. This is a convenience for the interface only; every server function checks
+/// the caller itself.
+#[component]
+fn SignedInLayout() -> impl IntoView {
+    let user = use_current_user();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) => view! { <Frame user /> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+                    Err(error) => view! { <main class="page"><ErrorBanner id="page-error" error=Signal::derive(move || Some(error.clone())) /></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(user: SessionUser) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move || {
+        if let Some(Ok(())) = logout.value().get() {
+            hard_navigate("/login");
+        }
+    });
+    let name = user.display_name();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <A href="/" attr:class="brand">"Gatehouse"</A>
+            <nav aria-label="Main">
+                <A href="/">"Servers"</A>
+            </nav>
+            <div class="user-menu">
+                <span class="user-name" title=user.username.clone()>{name}</span>
+                <ActionForm action=logout>
+                    <button type="submit" class="secondary">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </header>
+        <main class="page" id="main">
+            <Outlet />
+        </main>
+    }
+}
+
+/// `/`: the signed-in landing page.
+#[component]
+fn HomePage() -> impl IntoView {
+    view! {
+        <h1>"Your servers"</h1>
+        <p class="empty">"You have no servers yet."</p>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="auth-card" id="main">
+            <h1>"Page not found"</h1>
+            <p><a href="/">"Go to the start page"</a></p>
+        </main>
+    }
+}
+
+/// An error for the whole form, announced to screen readers.
+#[component]
+pub fn ErrorBanner(
+    #[prop(into)] id: String,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <div id=id class="error-banner" role="alert" aria-live="assertive">
+            {move || error.get().map(|e| e.to_string())}
+        </div>
+    }
+}
+
+/// The message under one field.
+#[component]
+pub fn FieldMessage(
+    #[prop(into)] id: String,
+    #[prop(into)] message: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <p id=id class="field-error" aria-live="polite">
+            {move || message.get()}
+        </p>
+    }
+}

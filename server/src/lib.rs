@@ -1,0 +1,171 @@
+//! The Gatehouse server: configuration, start-up, the router and its layers, and the command
+//! line. The rules themselves live in the `app` crate.
+
+pub mod cli;
+pub mod config;
+pub mod middleware;
+
+use app::auth::password::PasswordHasher;
+use app::context::clock::{Clock, SystemClock};
+use app::context::db::Db;
+use app::context::{AppState, Settings};
+use app::{shell, App};
+use axum::extract::{FromRef, State};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use config::Config;
+use http::StatusCode;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+/// The largest request body accepted anywhere; far above any form, far below harm.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Router state: the application and Leptos' own options.
+#[derive(Clone)]
+pub struct ServerState {
+    pub app: AppState,
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// Leptos' options for this build: where the compiled browser assets are.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("gatehouse")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .build()
+}
+
+/// Connects, migrates and assembles the application state.
+pub async fn build_state(
+    config: &Config,
+    hasher: PasswordHasher,
+    clock: Arc<dyn Clock>,
+) -> Result<AppState, Box<dyn std::error::Error + Send + Sync>> {
+    if let Some(dir) = config.sqlite_dir() {
+        std::fs::create_dir_all(&dir)?;
+    }
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let settings = Settings::new(config.public_url.clone());
+    Ok(AppState::new(db, settings, hasher, clock))
+}
+
+/// The production state: OWASP hashing parameters and the system clock.
+pub async fn production_state(
+    config: &Config,
+) -> Result<AppState, Box<dyn std::error::Error + Send + Sync>> {
+    build_state(config, PasswordHasher::owasp()?, Arc::new(SystemClock)).await
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let public_origin = state.settings.public_url.origin().ascii_serialization();
+    let guard = middleware::Guard {
+        public_origin: public_origin.into(),
+        https: state.settings.secure_cookies(),
+    };
+    let server_state = ServerState {
+        app: state.clone(),
+        leptos: leptos.clone(),
+    };
+    let page_context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let pkg_dir = std::path::Path::new(&*leptos.site_root).join(&*leptos.site_pkg_dir);
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip(),
+        )
+        .leptos_routes_with_context(&server_state, routes, page_context.clone(), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
+            page_context,
+            shell,
+        ))
+        // Server functions are registered by `leptos_routes_with_context` at their stable
+        // `/api/...` paths; these layers cover them and the pages alike.
+        .layer(axum::middleware::from_fn(middleware::error_status))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            guard.clone(),
+            middleware::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            middleware::security_headers,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(server_state)
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
+    if state.app.db.ping().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+/// Starts the panel and serves until interrupted.
+pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let state = production_state(&config).await?;
+    if let Some(token) = app::setup::server::open_if_needed(&state).await? {
+        let base = state.settings.public_base();
+        tracing::warn!("no account exists yet: finish setup at {base}/setup");
+        // Printed on its own line so an operator (or a test) can find it.
+        tracing::warn!("Setup token: {token}");
+    }
+    let leptos = leptos_options(&config);
+    let app = router(state, leptos);
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    tracing::info!(listen = %config.listen, public_url = %config.public_url, "Gatehouse is ready");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+}

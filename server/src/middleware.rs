@@ -1,0 +1,114 @@
+//! Layers every request passes through: the cross-site guard, security headers, and the
+//! mapping of server-function errors to their HTTP status.
+
+use app::error::AppError;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::header::{self, HeaderName, HeaderValue};
+use http::{Method, StatusCode};
+use std::sync::Arc;
+
+/// What the guards need to know about the deployment.
+#[derive(Clone)]
+pub struct Guard {
+    /// `scheme://host[:port]` of the public URL.
+    pub public_origin: Arc<str>,
+    pub https: bool,
+}
+
+/// Refuses state-changing requests that another site made the browser send (security.md K5):
+/// `Sec-Fetch-Site: cross-site`, or an `Origin` that is neither the public URL's nor the one
+/// the request was addressed to. Safe methods pass; the panel never changes state on them.
+pub async fn refuse_cross_site(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let fetch_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok());
+    if fetch_site == Some("cross-site") {
+        return refused();
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("null");
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        let scheme = if guard.https { "https" } else { "http" };
+        let addressed = host.map(|host| format!("{scheme}://{host}"));
+        let same = origin == &*guard.public_origin || addressed.as_deref() == Some(origin);
+        if !same {
+            return refused();
+        }
+    }
+    next.run(request).await
+}
+
+fn refused() -> Response {
+    tracing::info!("refused a cross-site state-changing request");
+    let body = serde_json::to_string(&AppError::Forbidden { missing: None }).unwrap_or_default();
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+/// Server functions answer every error with status 500 and the encoded [`AppError`]; this
+/// layer reads the error back and gives the response the status its variant names, so the
+/// decision lives in `AppError::status` alone. Only error responses are inspected.
+pub async fn error_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if !response.headers().contains_key("serverfnerror") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
+        parts.status = StatusCode::INTERNAL_SERVER_ERROR;
+        return Response::from_parts(parts, Body::empty());
+    };
+    match serde_json::from_slice::<AppError>(&bytes) {
+        Ok(error) => {
+            parts.status = StatusCode::from_u16(error.status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            if let AppError::RateLimited { retry_after } = error {
+                if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+                    parts.headers.insert(header::RETRY_AFTER, value);
+                }
+            }
+        }
+        Err(_) => parts.status = StatusCode::INTERNAL_SERVER_ERROR,
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Security headers on every response (security.md K6). Pages set their own
+/// Content-Security-Policy with a per-render nonce; anything else gets a policy that allows
+/// nothing to run. Only the hashed build assets under `/pkg/` may be cached.
+pub async fn security_headers(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+    let cacheable = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let mut set = |name: HeaderName, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert_with(|| HeaderValue::from_static(value));
+    };
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::REFERRER_POLICY, "same-origin");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    if !cacheable {
+        set(header::CACHE_CONTROL, "no-store");
+    }
+    if guard.https {
+        set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
+    }
+    response
+}

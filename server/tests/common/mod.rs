@@ -1,0 +1,250 @@
+//! The test harness: the real router in-process, a fresh database per test on SQLite or
+//! PostgreSQL, an injected clock, and typed helpers for calling server functions.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use app::auth::password::PasswordHasher;
+use app::context::clock::ManualClock;
+use app::context::AppState;
+use argon2::Params;
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::Router;
+use http::{header, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use rand::Rng;
+use server::config::Config;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// Which database a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named `async fn name(backend: Backend)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+/// The moment every test's clock starts at: 2026-01-01T00:00:00Z.
+pub const START: i64 = 1_767_225_600;
+
+/// The password every helper-made user gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// One running application with its own database.
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub clock: Arc<ManualClock>,
+    pub database_url: String,
+    pub backend: Backend,
+    pub dir: PathBuf,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The `name=value` pair of the first `Set-Cookie` header.
+    pub fn cookie(&self) -> Option<String> {
+        self.set_cookie()
+            .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+    }
+
+    /// The whole first `Set-Cookie` header.
+    pub fn set_cookie(&self) -> Option<String> {
+        self.headers
+            .get(header::SET_COOKIE)
+            .map(|v| v.to_str().unwrap().to_owned())
+    }
+}
+
+fn scratch_dir() -> PathBuf {
+    let id: u64 = rand::thread_rng().gen();
+    let dir = std::env::temp_dir().join(format!("gatehouse-test-{id:016x}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A fresh, empty database of the given kind; returns its URL.
+pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite:{}", dir.join("gatehouse.db").display()),
+        Backend::Postgres => {
+            let base = std::env::var("GATEHOUSE_TEST_POSTGRES_URL").expect(
+                "PostgreSQL tests need GATEHOUSE_TEST_POSTGRES_URL (scripts/test sets it up); \
+                 they never skip",
+            );
+            let name = format!("gh_test_{:016x}", rand::thread_rng().gen::<u64>());
+            sqlx::any::install_default_drivers();
+            let admin = sqlx::AnyPool::connect(&base).await.expect("connect to PostgreSQL");
+            sqlx::query(&format!("create database {name}"))
+                .execute(&admin)
+                .await
+                .expect("create a test database");
+            admin.close().await;
+            let mut url = url::Url::parse(&base).unwrap();
+            url.set_path(&name);
+            url.to_string()
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_env("GATEHOUSE_TEST_LOG")
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
+            )
+            .with_test_writer()
+            .try_init();
+        let dir = scratch_dir();
+        let database_url = fresh_database(backend, &dir).await;
+        Self::spawn_on(backend, database_url, dir).await
+    }
+
+    /// Starts an application on an existing database.
+    pub async fn spawn_on(backend: Backend, database_url: String, dir: PathBuf) -> Self {
+        let config = Config::from_lookup(|name| match name {
+            "GATEHOUSE_DATABASE_URL" => Some(database_url.clone()),
+            "GATEHOUSE_OUTBOX_DIR" => Some(dir.join("outbox").display().to_string()),
+            "GATEHOUSE_SITE_ROOT" => Some(dir.join("site").display().to_string()),
+            _ => None,
+        })
+        .unwrap();
+        // Cheap hashing parameters keep the suite fast; the OWASP parameters have their own
+        // unit test in app::auth::password.
+        let hasher = PasswordHasher::with_params(Params::new(1024, 1, 1, None).unwrap(), 4).unwrap();
+        let clock = Arc::new(ManualClock::new(START));
+        let state = server::build_state(&config, hasher, clock.clone()).await.unwrap();
+        app::setup::server::open_if_needed(&state).await.unwrap();
+        let router = server::router(state.clone(), server::leptos_options(&config))
+            .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        Self {
+            state,
+            router,
+            clock,
+            database_url,
+            backend,
+            dir,
+        }
+    }
+
+    /// Sends a request as the browser on the panel's own origin would.
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// POSTs a form to a path, with an optional `name=value` cookie.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> TestResponse {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> TestResponse {
+        let mut request = Request::builder()
+            .uri(path)
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ACCEPT, "text/html,application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// Creates a user through the same service the command line uses.
+    pub async fn create_user(&self, username: &str, is_admin: bool) -> i64 {
+        let form = app::users::server::NewUserForm {
+            username: username.into(),
+            email: format!("{username}@example.test"),
+            first_name: "Test".into(),
+            last_name: "User".into(),
+            password: Some(app::users::Password::new(PASSWORD)),
+            is_admin,
+        };
+        app::users::server::create(&self.state, &form).await.unwrap()
+    }
+
+    /// Signs in and returns the session cookie as `name=value`.
+    pub async fn sign_in(&self, identifier: &str, password: &str) -> String {
+        let response = self
+            .post_form(
+                "/api/auth/login",
+                &[("identifier", identifier), ("password", password)],
+                None,
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "sign-in failed: {}", response.body);
+        response.cookie().expect("a session cookie")
+    }
+
+    /// Creates a user and signs them in.
+    pub async fn signed_in_user(&self, username: &str, is_admin: bool) -> String {
+        self.create_user(username, is_admin).await;
+        self.sign_in(username, PASSWORD).await
+    }
+
+    /// Runs a query returning one integer.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(sql)
+            .fetch_one(self.state.db.pool())
+            .await
+            .unwrap()
+            .try_get::<i64, _>(0)
+            .unwrap()
+    }
+}

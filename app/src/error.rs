@@ -122,7 +122,12 @@ mod tests {
             (AppError::Forbidden { missing: None }, 403),
             (AppError::NotFound, 404),
             (AppError::field("username", "taken"), 422),
-            (AppError::Conflict { message: "stale".into() }, 409),
+            (
+                AppError::Conflict {
+                    message: "stale".into(),
+                },
+                409,
+            ),
             (AppError::RateLimited { retry_after: 3 }, 429),
             (AppError::BadRequest, 400),
             (AppError::Unavailable, 503),

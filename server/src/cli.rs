@@ -9,7 +9,11 @@ use clap::{Args, Parser, Subcommand};
 use std::io::Read;
 
 #[derive(Debug, Parser)]
-#[command(name = "gatehouse", version, about = "Accounts and access control for game-server panels")]
+#[command(
+    name = "gatehouse",
+    version,
+    about = "Accounts and access control for game-server panels"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -93,7 +97,9 @@ pub async fn run_user_command(
         UserCommand::Create(args) => {
             let password = if args.password_stdin {
                 let mut input = String::new();
-                std::io::stdin().take(64 * 1024).read_to_string(&mut input)?;
+                std::io::stdin()
+                    .take(64 * 1024)
+                    .read_to_string(&mut input)?;
                 let line = input.lines().next().unwrap_or_default().to_owned();
                 Some(Password::new(line))
             } else {

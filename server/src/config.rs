@@ -54,8 +54,8 @@ impl Config {
                 name: "GATEHOUSE_PUBLIC_URL",
                 problem: format!("`{public_raw}` is not an http(s) URL"),
             })?;
-        let database_url = lookup("GATEHOUSE_DATABASE_URL")
-            .unwrap_or_else(|| "sqlite:data/gatehouse.db".into());
+        let database_url =
+            lookup("GATEHOUSE_DATABASE_URL").unwrap_or_else(|| "sqlite:data/gatehouse.db".into());
         if !(database_url.starts_with("sqlite:")
             || database_url.starts_with("postgres://")
             || database_url.starts_with("postgresql://"))

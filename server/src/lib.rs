@@ -94,16 +94,18 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .route("/healthz", get(healthz))
         .nest_service(
             "/pkg",
-            ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip(),
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
         )
         .leptos_routes_with_context(&server_state, routes, page_context.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
-            page_context,
-            shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(page_context, shell))
         // Server functions are registered by `leptos_routes_with_context` at their stable
         // `/api/...` paths; these layers cover them and the pages alike.
         .layer(axum::middleware::from_fn(middleware::error_status))

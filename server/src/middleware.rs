@@ -21,14 +21,19 @@ pub struct Guard {
 /// Refuses state-changing requests that another site made the browser send (security.md K5):
 /// `Sec-Fetch-Site: cross-site`, or an `Origin` that is neither the public URL's nor the one
 /// the request was addressed to. Safe methods pass; the panel never changes state on them.
-pub async fn refuse_cross_site(State(guard): State<Guard>, request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+pub async fn refuse_cross_site(
+    State(guard): State<Guard>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return next.run(request).await;
     }
     let headers = request.headers();
-    let fetch_site = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok());
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if fetch_site == Some("cross-site") {
         return refused();
     }
@@ -71,8 +76,8 @@ pub async fn error_status(request: Request, next: Next) -> Response {
     };
     match serde_json::from_slice::<AppError>(&bytes) {
         Ok(error) => {
-            parts.status = StatusCode::from_u16(error.status())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            parts.status =
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             if let AppError::RateLimited { retry_after } = error {
                 if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
                     parts.headers.insert(header::RETRY_AFTER, value);
@@ -87,7 +92,11 @@ pub async fn error_status(request: Request, next: Next) -> Response {
 /// Security headers on every response (security.md K6). Pages set their own
 /// Content-Security-Policy with a per-render nonce; anything else gets a policy that allows
 /// nothing to run. Only the hashed build assets under `/pkg/` may be cached.
-pub async fn security_headers(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(guard): State<Guard>,
+    request: Request,
+    next: Next,
+) -> Response {
     let cacheable = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -103,12 +112,18 @@ pub async fn security_headers(State(guard): State<Guard>, request: Request, next
         header::CONTENT_SECURITY_POLICY,
         "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
     );
-    set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     if !cacheable {
         set(header::CACHE_CONTROL, "no-store");
     }
     if guard.https {
-        set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        );
     }
     response
 }

@@ -1,4 +1,10 @@
 //! The authorisation matrix (security.md A1): every registered server function, with what
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail loudly by design"
+)]
 //! each kind of caller must get. A function missing from the matrix fails the test, so none can
 //! ship without a declared rule.
 
@@ -16,15 +22,21 @@ enum Rule {
     SignedIn,
 }
 
+/// Form fields for a call.
+type Fields = &'static [(&'static str, &'static str)];
+
 /// Each server function: path, method, rule, and valid arguments for a call.
-const MATRIX: &[(&str, &str, Rule, &[(&str, &str)])] = &[
+const MATRIX: &[(&str, &str, Rule, Fields)] = &[
     ("/api/public/info", "GET", Rule::Public, &[]),
     ("/api/auth/me", "GET", Rule::Public, &[]),
     (
         "/api/auth/login",
         "POST",
         Rule::Public,
-        &[("identifier", "matrix.admin"), ("password", common::PASSWORD)],
+        &[
+            ("identifier", "matrix.admin"),
+            ("password", common::PASSWORD),
+        ],
     ),
     ("/api/auth/logout", "POST", Rule::SignedIn, &[]),
     (
@@ -67,14 +79,27 @@ fn every_registered_server_function_is_in_the_matrix() {
         .collect();
     listed.sort();
     assert!(!registered.is_empty(), "no server functions registered");
-    assert_eq!(registered, listed, "the matrix and the registered functions differ");
+    assert_eq!(
+        registered, listed,
+        "the matrix and the registered functions differ"
+    );
 }
 
-async fn call(app: &TestApp, path: &str, method: &str, args: &[(&str, &str)], cookie: Option<&str>) -> StatusCode {
+async fn call(
+    app: &TestApp,
+    path: &str,
+    method: &str,
+    args: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> StatusCode {
     match method {
         "GET" => {
             let query = serde_urlencoded::to_string(args).unwrap();
-            let uri = if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") };
+            let uri = if query.is_empty() {
+                path.to_owned()
+            } else {
+                format!("{path}?{query}")
+            };
             app.get(&uri, cookie).await.status
         }
         _ => app.post_form(path, args, cookie).await.status,

@@ -1,5 +1,11 @@
 //! First-run setup, the command line, one-time password links, and the append-only log.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail loudly by design"
+)]
+
 mod common;
 
 use common::{Backend, TestApp, PASSWORD};
@@ -20,23 +26,45 @@ fn setup_fields<'a>(token: &'a str, username: &'a str) -> Vec<(&'a str, &'a str)
 
 async fn setup_creates_the_first_admin_once_and_then_is_gone(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let token = app.state.setup_token.current().expect("setup is open on an empty database");
-    assert_eq!(app.get("/api/public/info", None).await.json()["setup_required"], true);
+    let token = app
+        .state
+        .setup_token
+        .current()
+        .expect("setup is open on an empty database");
+    assert_eq!(
+        app.get("/api/public/info", None).await.json()["setup_required"],
+        true
+    );
 
-    let wrong = app.post_form("/api/setup", &setup_fields("wrong", "root"), None).await;
+    let wrong = app
+        .post_form("/api/setup", &setup_fields("wrong", "root"), None)
+        .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.scalar("select count(*) from users").await, 0);
 
-    let bad_input = app.post_form("/api/setup", &setup_fields(&token, "R"), None).await;
+    let bad_input = app
+        .post_form("/api/setup", &setup_fields(&token, "R"), None)
+        .await;
     assert_eq!(bad_input.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_input.body.contains("username"), "{}", bad_input.body);
 
-    let created = app.post_form("/api/setup", &setup_fields(&token, "root"), None).await;
+    let created = app
+        .post_form("/api/setup", &setup_fields(&token, "root"), None)
+        .await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
-    assert_eq!(app.scalar("select count(*) from users where is_admin = 1").await, 1);
-    assert_eq!(app.get("/api/public/info", None).await.json()["setup_required"], false);
+    assert_eq!(
+        app.scalar("select count(*) from users where is_admin = 1")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.get("/api/public/info", None).await.json()["setup_required"],
+        false
+    );
 
-    let again = app.post_form("/api/setup", &setup_fields(&token, "root2"), None).await;
+    let again = app
+        .post_form("/api/setup", &setup_fields(&token, "root2"), None)
+        .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
     assert_eq!(app.scalar("select count(*) from users").await, 1);
 
@@ -48,7 +76,9 @@ async fn setup_is_closed_when_an_account_exists_at_start(backend: Backend) {
     app.create_user("early", true).await;
     let restarted = TestApp::spawn_on(backend, app.database_url.clone(), app.dir.clone()).await;
     assert!(restarted.state.setup_token.current().is_none());
-    let response = restarted.post_form("/api/setup", &setup_fields("anything", "root"), None).await;
+    let response = restarted
+        .post_form("/api/setup", &setup_fields("anything", "root"), None)
+        .await;
     assert_eq!(response.status, StatusCode::NOT_FOUND);
 }
 
@@ -64,7 +94,12 @@ fn gatehouse(app: &TestApp, args: &[&str], stdin: Option<&str>) -> std::process:
         .spawn()
         .expect("run the gatehouse binary");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
@@ -75,12 +110,26 @@ async fn the_cli_creates_an_admin_who_can_then_sign_in(backend: Backend) {
     let output = gatehouse(
         &app,
         &[
-            "user", "create", "--username", "operator", "--email", "Operator@Example.test",
-            "--first-name", "Op", "--last-name", "Erator", "--admin", "--password-stdin",
+            "user",
+            "create",
+            "--username",
+            "operator",
+            "--email",
+            "Operator@Example.test",
+            "--first-name",
+            "Op",
+            "--last-name",
+            "Erator",
+            "--admin",
+            "--password-stdin",
         ],
         Some(&format!("{PASSWORD}\n")),
     );
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 
     let cookie = app.sign_in("operator@example.test", PASSWORD).await;
     let me = app.get("/api/auth/me", Some(&cookie)).await.json();
@@ -92,13 +141,26 @@ async fn the_cli_refuses_invalid_input_with_field_messages(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let output = gatehouse(
         &app,
-        &["user", "create", "--username", "X", "--email", "nope", "--first-name", "A",
-          "--last-name", "B"],
+        &[
+            "user",
+            "create",
+            "--username",
+            "X",
+            "--email",
+            "nope",
+            "--first-name",
+            "A",
+            "--last-name",
+            "B",
+        ],
         None,
     );
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("username:") && stderr.contains("email:"), "{stderr}");
+    assert!(
+        stderr.contains("username:") && stderr.contains("email:"),
+        "{stderr}"
+    );
     assert_eq!(app.scalar("select count(*) from users").await, 0);
 }
 
@@ -106,11 +168,25 @@ async fn a_user_created_without_a_password_sets_it_through_a_one_time_link(backe
     let app = TestApp::spawn(backend).await;
     let output = gatehouse(
         &app,
-        &["user", "create", "--username", "newbie", "--email", "newbie@example.test",
-          "--first-name", "New", "--last-name", "Bie"],
+        &[
+            "user",
+            "create",
+            "--username",
+            "newbie",
+            "--email",
+            "newbie@example.test",
+            "--first-name",
+            "New",
+            "--last-name",
+            "Bie",
+        ],
         None,
     );
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     let link = stdout
         .lines()
@@ -120,48 +196,82 @@ async fn a_user_created_without_a_password_sets_it_through_a_one_time_link(backe
 
     // No password yet: nothing signs in.
     let attempt = app
-        .post_form("/api/auth/login", &[("identifier", "newbie"), ("password", PASSWORD)], None)
+        .post_form(
+            "/api/auth/login",
+            &[("identifier", "newbie"), ("password", PASSWORD)],
+            None,
+        )
         .await;
     assert_eq!(attempt.status, StatusCode::UNAUTHORIZED);
 
     // The token is stored only as a hash.
     let raw = app
-        .scalar(&format!("select count(*) from password_tokens where token_hash = '{token}'"))
+        .scalar(&format!(
+            "select count(*) from password_tokens where token_hash = '{token}'"
+        ))
         .await;
     assert_eq!(raw, 0);
 
     let weak = app
-        .post_form("/api/password/set", &[("token", token), ("password", "newbie")], None)
+        .post_form(
+            "/api/password/set",
+            &[("token", token), ("password", "newbie")],
+            None,
+        )
         .await;
     assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let set = app
-        .post_form("/api/password/set", &[("token", token), ("password", PASSWORD)], None)
+        .post_form(
+            "/api/password/set",
+            &[("token", token), ("password", PASSWORD)],
+            None,
+        )
         .await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     assert!(set.cookie().is_none(), "setting a password signs nobody in");
     app.sign_in("newbie", PASSWORD).await;
 
     let reused = app
-        .post_form("/api/password/set", &[("token", token), ("password", "another passphrase")], None)
+        .post_form(
+            "/api/password/set",
+            &[("token", token), ("password", "another passphrase")],
+            None,
+        )
         .await;
-    assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY, "a link works once");
+    assert_eq!(
+        reused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a link works once"
+    );
 }
 
 async fn a_password_link_expires_and_a_newer_one_voids_it(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let id = app.create_user("forgetful", false).await;
-    let first = app::password_links::server::issue(&app.state, id, 600).await.unwrap();
-    let second = app::password_links::server::issue(&app.state, id, 600).await.unwrap();
+    let first = app::password_links::server::issue(&app.state, id, 600)
+        .await
+        .unwrap();
+    let second = app::password_links::server::issue(&app.state, id, 600)
+        .await
+        .unwrap();
 
     let voided = app
-        .post_form("/api/password/set", &[("token", &first), ("password", "a new passphrase")], None)
+        .post_form(
+            "/api/password/set",
+            &[("token", &first), ("password", "a new passphrase")],
+            None,
+        )
         .await;
     assert_eq!(voided.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     app.clock.advance(601);
     let expired = app
-        .post_form("/api/password/set", &[("token", &second), ("password", "a new passphrase")], None)
+        .post_form(
+            "/api/password/set",
+            &[("token", &second), ("password", "a new passphrase")],
+            None,
+        )
         .await;
     assert_eq!(expired.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -177,11 +287,14 @@ async fn the_activity_log_refuses_update_and_delete(backend: Backend) {
         .execute(app.state.db.pool())
         .await;
     assert!(update.is_err(), "update must be refused");
-    let delete = sqlx::query("delete from activity_log").execute(app.state.db.pool()).await;
+    let delete = sqlx::query("delete from activity_log")
+        .execute(app.state.db.pool())
+        .await;
     assert!(delete.is_err(), "delete must be refused");
     assert_eq!(app.scalar("select count(*) from activity_log").await, rows);
     assert_eq!(
-        app.scalar("select count(*) from activity_log where event = 'tampered'").await,
+        app.scalar("select count(*) from activity_log where event = 'tampered'")
+            .await,
         0
     );
 }
@@ -230,7 +343,11 @@ async fn migrate_creates_a_missing_sqlite_database() {
         .env("GATEHOUSE_DATABASE_URL", &url)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(dir.join("nested/gatehouse.db").exists());
 }
 

@@ -1,5 +1,11 @@
 //! Signing in and out, sessions and their cookie.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail loudly by design"
+)]
+
 mod common;
 
 use common::{Backend, TestApp, PASSWORD};
@@ -11,11 +17,19 @@ async fn unknown_user_and_wrong_password_answer_identically_after_one_hash_each(
 
     let before = app.state.hasher.calls();
     let unknown = app
-        .post_form("/api/auth/login", &[("identifier", "nobody"), ("password", PASSWORD)], None)
+        .post_form(
+            "/api/auth/login",
+            &[("identifier", "nobody"), ("password", PASSWORD)],
+            None,
+        )
         .await;
     let after_unknown = app.state.hasher.calls();
     let wrong = app
-        .post_form("/api/auth/login", &[("identifier", "ada"), ("password", "not the password")], None)
+        .post_form(
+            "/api/auth/login",
+            &[("identifier", "ada"), ("password", "not the password")],
+            None,
+        )
         .await;
     let after_wrong = app.state.hasher.calls();
 
@@ -24,7 +38,11 @@ async fn unknown_user_and_wrong_password_answer_identically_after_one_hash_each(
     assert_eq!(unknown.body, wrong.body);
     assert!(unknown.cookie().is_none() && wrong.cookie().is_none());
     assert_eq!(after_unknown - before, 1, "one hash for an unknown user");
-    assert_eq!(after_wrong - after_unknown, 1, "one hash for a wrong password");
+    assert_eq!(
+        after_wrong - after_unknown,
+        1,
+        "one hash for a wrong password"
+    );
 }
 
 async fn sign_in_accepts_username_or_email_in_any_case(backend: Backend) {
@@ -33,9 +51,18 @@ async fn sign_in_accepts_username_or_email_in_any_case(backend: Backend) {
 
     for identifier in ["grace", "GRACE", "grace@example.test", "Grace@Example.TEST"] {
         let response = app
-            .post_form("/api/auth/login", &[("identifier", identifier), ("password", PASSWORD)], None)
+            .post_form(
+                "/api/auth/login",
+                &[("identifier", identifier), ("password", PASSWORD)],
+                None,
+            )
             .await;
-        assert_eq!(response.status, StatusCode::OK, "{identifier}: {}", response.body);
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "{identifier}: {}",
+            response.body
+        );
     }
 }
 
@@ -44,7 +71,11 @@ async fn the_session_cookie_is_http_only_same_site_and_changes_at_each_sign_in(b
     app.create_user("alan", false).await;
 
     let first = app
-        .post_form("/api/auth/login", &[("identifier", "alan"), ("password", PASSWORD)], None)
+        .post_form(
+            "/api/auth/login",
+            &[("identifier", "alan"), ("password", PASSWORD)],
+            None,
+        )
         .await;
     let header = first.set_cookie().expect("Set-Cookie");
     assert!(header.starts_with("gatehouse_session="), "{header}");
@@ -67,7 +98,11 @@ async fn the_session_cookie_is_http_only_same_site_and_changes_at_each_sign_in(b
     let second_cookie = second.cookie().unwrap();
     assert_ne!(first_cookie, second_cookie);
     let me_old = app.get("/api/auth/me", Some(&first_cookie)).await;
-    assert_eq!(me_old.json(), serde_json::Value::Null, "the old token is dead");
+    assert_eq!(
+        me_old.json(),
+        serde_json::Value::Null,
+        "the old token is dead"
+    );
     let me_new = app.get("/api/auth/me", Some(&second_cookie)).await;
     assert_eq!(me_new.json()["username"], "alan");
 
@@ -91,7 +126,10 @@ async fn a_signed_out_cookie_answers_401(backend: Backend) {
 
     let again = app.post_form("/api/auth/logout", &[], Some(&cookie)).await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.get("/api/auth/me", Some(&cookie)).await.json(), serde_json::Value::Null);
+    assert_eq!(
+        app.get("/api/auth/me", Some(&cookie)).await.json(),
+        serde_json::Value::Null
+    );
 }
 
 async fn a_made_up_cookie_is_nobody_and_creates_nothing(backend: Backend) {
@@ -119,19 +157,29 @@ async fn sessions_end_after_the_idle_timeout_and_the_absolute_lifetime(backend: 
     }
     // ...but not past the absolute lifetime.
     app.clock.advance(idle / 2);
-    assert_eq!(app.get("/api/auth/me", Some(&cookie)).await.json(), serde_json::Value::Null);
+    assert_eq!(
+        app.get("/api/auth/me", Some(&cookie)).await.json(),
+        serde_json::Value::Null
+    );
 
     // And an idle session ends after the idle timeout.
     let cookie = app.sign_in("barbara", PASSWORD).await;
     app.clock.advance(idle + 1);
-    assert_eq!(app.get("/api/auth/me", Some(&cookie)).await.json(), serde_json::Value::Null);
+    assert_eq!(
+        app.get("/api/auth/me", Some(&cookie)).await.json(),
+        serde_json::Value::Null
+    );
 }
 
 async fn sign_ins_and_failures_are_activity_events(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let id = app.create_user("radia", false).await;
-    app.post_form("/api/auth/login", &[("identifier", "radia"), ("password", "wrong password")], None)
-        .await;
+    app.post_form(
+        "/api/auth/login",
+        &[("identifier", "radia"), ("password", "wrong password")],
+        None,
+    )
+    .await;
     app.sign_in("radia", PASSWORD).await;
 
     let failed = app
@@ -152,7 +200,11 @@ async fn a_cross_site_post_is_refused_and_changes_nothing(backend: Backend) {
     let cookie = app.signed_in_user("mallory.target", false).await;
     let sessions_before = app.scalar("select count(*) from sessions").await;
 
-    for (name, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site"), ("origin", "null")] {
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "null"),
+    ] {
         let request = http::Request::builder()
             .method("POST")
             .uri("/api/auth/logout")
@@ -164,7 +216,10 @@ async fn a_cross_site_post_is_refused_and_changes_nothing(backend: Backend) {
         let response = app.send(request).await;
         assert_eq!(response.status, StatusCode::FORBIDDEN, "{name}: {value}");
     }
-    assert_eq!(app.scalar("select count(*) from sessions").await, sessions_before);
+    assert_eq!(
+        app.scalar("select count(*) from sessions").await,
+        sessions_before
+    );
 
     // The panel's own origin passes.
     let request = http::Request::builder()
@@ -186,9 +241,21 @@ async fn security_headers_are_on_pages_and_api_answers(backend: Backend) {
     let page = app.get("/login", None).await;
     assert_eq!(page.status, StatusCode::OK);
     let csp = page.headers["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"), "{csp}");
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
-    assert!(page.body.contains(&format!("nonce=\"{nonce}\"")), "scripts carry the nonce");
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"),
+        "{csp}"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        page.body.contains(&format!("nonce=\"{nonce}\"")),
+        "scripts carry the nonce"
+    );
     assert_eq!(page.headers["x-content-type-options"], "nosniff");
     assert!(page.headers.contains_key("referrer-policy"));
     assert_eq!(page.headers["cache-control"], "no-store");
@@ -196,14 +263,20 @@ async fn security_headers_are_on_pages_and_api_answers(backend: Backend) {
     let api = app.get("/api/public/info", None).await;
     assert_eq!(api.headers["x-content-type-options"], "nosniff");
     assert_eq!(api.headers["cache-control"], "no-store");
-    assert!(api.headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(api.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
 }
 
 async fn health_answers_200_while_the_database_is_reachable(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
     app.state.db.pool().close().await;
-    assert_eq!(app.get("/healthz", None).await.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        app.get("/healthz", None).await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 }
 
 async fn an_oversized_password_is_refused_without_hashing(backend: Backend) {
@@ -211,10 +284,17 @@ async fn an_oversized_password_is_refused_without_hashing(backend: Backend) {
     let huge = "x".repeat(1024 * 1024);
     let before = app.state.hasher.calls();
     let response = app
-        .post_form("/api/auth/login", &[("identifier", "anyone"), ("password", &huge)], None)
+        .post_form(
+            "/api/auth/login",
+            &[("identifier", "anyone"), ("password", &huge)],
+            None,
+        )
         .await;
     assert!(
-        matches!(response.status, StatusCode::BAD_REQUEST | StatusCode::PAYLOAD_TOO_LARGE),
+        matches!(
+            response.status,
+            StatusCode::BAD_REQUEST | StatusCode::PAYLOAD_TOO_LARGE
+        ),
         "{}",
         response.status
     );

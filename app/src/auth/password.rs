@@ -125,7 +125,12 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce(&Inner) -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = self.0.permits.acquire().await.map_err(|_| AppError::Internal)?;
+        let _permit = self
+            .0
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal)?;
         self.0.calls.fetch_add(1, Ordering::SeqCst);
         let inner = Arc::clone(&self.0);
         tokio::task::spawn_blocking(move || work(&inner))
@@ -173,7 +178,13 @@ mod tests {
         let long = "x".repeat(80);
         let phc = hasher.hash(&long).await.unwrap();
         assert!(hasher.verify(&long, Some(&phc)).await.unwrap().matches);
-        assert!(!hasher.verify(&long[..72], Some(&phc)).await.unwrap().matches);
+        assert!(
+            !hasher
+                .verify(&long[..72], Some(&phc))
+                .await
+                .unwrap()
+                .matches
+        );
     }
 
     #[tokio::test]
@@ -181,7 +192,13 @@ mod tests {
         let hasher = cheap();
         // U+FB01 (the "fi" ligature) normalises to "fi".
         let phc = hasher.hash("pass\u{FB01}sh-words").await.unwrap();
-        assert!(hasher.verify("passfish-words", Some(&phc)).await.unwrap().matches);
+        assert!(
+            hasher
+                .verify("passfish-words", Some(&phc))
+                .await
+                .unwrap()
+                .matches
+        );
     }
 
     #[tokio::test]

@@ -57,12 +57,7 @@ pub struct StateInner {
 }
 
 impl AppState {
-    pub fn new(
-        db: Db,
-        settings: Settings,
-        hasher: PasswordHasher,
-        clock: Arc<dyn Clock>,
-    ) -> Self {
+    pub fn new(db: Db, settings: Settings, hasher: PasswordHasher, clock: Arc<dyn Clock>) -> Self {
         Self(Arc::new(StateInner {
             db,
             settings,

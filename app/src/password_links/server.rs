@@ -18,7 +18,10 @@ pub const OPERATOR_LINK_SECS: i64 = 24 * 60 * 60;
 /// Creates a link for `user_id`, voiding any earlier one, and returns it in full.
 pub async fn issue_link(state: &AppState, user_id: i64) -> Result<String, AppError> {
     let token = issue(state, user_id, OPERATOR_LINK_SECS).await?;
-    Ok(format!("{}/password/set?token={token}", state.settings.public_base()))
+    Ok(format!(
+        "{}/password/set?token={token}",
+        state.settings.public_base()
+    ))
 }
 
 /// Creates a token valid for `ttl_secs`; earlier unused tokens of the user stop working.

@@ -1,7 +1,6 @@
 //! Public information about this panel, for the sign-in page and for integrations.
 
 use crate::error::AppError;
-use crate::users::LANGUAGES;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +25,10 @@ pub async fn public_info() -> Result<PanelInfo, AppError> {
         product_name: crate::users::validation::PRODUCT_NAME.to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         setup_required: crate::setup::server::is_required(&request.state).await?,
-        languages: LANGUAGES.iter().map(|(code, _)| (*code).to_owned()).collect(),
+        languages: crate::users::LANGUAGES
+            .iter()
+            .map(|(code, _)| (*code).to_owned())
+            .collect(),
         sign_in_methods: vec!["password".to_owned()],
     })
 }

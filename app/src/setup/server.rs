@@ -18,7 +18,9 @@ pub struct SetupToken(Mutex<Option<String>>);
 impl SetupToken {
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<String>> {
         // A poisoned lock only means a panic elsewhere; the token itself is still consistent.
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// True while setup can still be completed.

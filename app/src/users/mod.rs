@@ -1,8 +1,8 @@
 //! Users: what an account is, how its fields are validated, and how accounts are created.
 
-pub mod validation;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod validation;
 
 use serde::{Deserialize, Serialize};
 

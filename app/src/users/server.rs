@@ -37,7 +37,11 @@ fn validate(form: &NewUserForm) -> Result<ValidNewUser, AppError> {
     if let Some(password) = &form.password {
         errors.check(
             "password",
-            check_new_password(password.expose(), Some(form.username.trim()), Some(form.email.trim())),
+            check_new_password(
+                password.expose(),
+                Some(form.username.trim()),
+                Some(form.email.trim()),
+            ),
         );
     }
     errors.finish()?;

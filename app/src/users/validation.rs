@@ -35,9 +35,7 @@ impl Username {
         }
         let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c);
         if !value.chars().all(allowed) {
-            return Err(
-                "Use lower-case letters, digits, and the characters _ . - only.".into(),
-            );
+            return Err("Use lower-case letters, digits, and the characters _ . - only.".into());
         }
         let alphanumeric = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
         if !alphanumeric(value.chars().next()) || !alphanumeric(value.chars().last()) {
@@ -133,14 +131,60 @@ pub const MAX_PASSWORD_CHARS: usize = 1024;
 
 /// Frequently used passwords, refused whatever their length (NIST SP 800-63B 3.1.1.2).
 const COMMON_PASSWORDS: &[&str] = &[
-    "password", "password1", "password12", "password123", "password1234", "passw0rd",
-    "12345678", "123456789", "1234567890", "12341234", "11111111", "00000000", "87654321",
-    "qwertyui", "qwerty123", "qwertyuiop", "1q2w3e4r", "1qaz2wsx", "zaq12wsx", "asdfghjk",
-    "iloveyou", "iloveyou1", "sunshine", "princess", "football", "baseball", "superman",
-    "trustno1", "letmein1", "welcome1", "welcome123", "abc12345", "abcd1234", "admin123",
-    "administrator", "changeme", "starwars", "whatever", "dragon12", "monkey12", "master12",
-    "computer", "internet", "michelle", "jennifer", "corvette", "mercedes", "1234qwer",
-    "q1w2e3r4", "minecraft", "pterodactyl", "gameserver", "letmein123", "secret123",
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "12341234",
+    "11111111",
+    "00000000",
+    "87654321",
+    "qwertyui",
+    "qwerty123",
+    "qwertyuiop",
+    "1q2w3e4r",
+    "1qaz2wsx",
+    "zaq12wsx",
+    "asdfghjk",
+    "iloveyou",
+    "iloveyou1",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "superman",
+    "trustno1",
+    "letmein1",
+    "welcome1",
+    "welcome123",
+    "abc12345",
+    "abcd1234",
+    "admin123",
+    "administrator",
+    "changeme",
+    "starwars",
+    "whatever",
+    "dragon12",
+    "monkey12",
+    "master12",
+    "computer",
+    "internet",
+    "michelle",
+    "jennifer",
+    "corvette",
+    "mercedes",
+    "1234qwer",
+    "q1w2e3r4",
+    "minecraft",
+    "pterodactyl",
+    "gameserver",
+    "letmein123",
+    "secret123",
 ];
 
 /// Checks a new password against the policy: at least 8 characters, at most
@@ -247,7 +291,10 @@ mod tests {
         assert!(Username::parse("_abc").is_err());
         assert!(Username::parse("abc.").is_err());
         assert!(Username::parse("a.b-c_d").is_ok());
-        assert!(Username::parse("Admin_1").is_err(), "upper case is refused, not folded");
+        assert!(
+            Username::parse("Admin_1").is_err(),
+            "upper case is refused, not folded"
+        );
         assert!(Username::parse("ad\0min").is_err());
         assert!(Username::parse("ad min").is_err());
     }

@@ -1,7 +1,12 @@
 //! The test harness: the real router in-process, a fresh database per test on SQLite or
 //! PostgreSQL, an injected clock, and typed helpers for calling server functions.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "shared by several test binaries; tests fail loudly by design"
+)]
 
 use app::auth::password::PasswordHasher;
 use app::context::clock::ManualClock;
@@ -71,8 +76,7 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
     /// The `name=value` pair of the first `Set-Cookie` header.
@@ -107,7 +111,9 @@ pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
             );
             let name = format!("gh_test_{:016x}", rand::thread_rng().gen::<u64>());
             sqlx::any::install_default_drivers();
-            let admin = sqlx::AnyPool::connect(&base).await.expect("connect to PostgreSQL");
+            let admin = sqlx::AnyPool::connect(&base)
+                .await
+                .expect("connect to PostgreSQL");
             sqlx::query(&format!("create database {name}"))
                 .execute(&admin)
                 .await
@@ -145,9 +151,12 @@ impl TestApp {
         .unwrap();
         // Cheap hashing parameters keep the suite fast; the OWASP parameters have their own
         // unit test in app::auth::password.
-        let hasher = PasswordHasher::with_params(Params::new(1024, 1, 1, None).unwrap(), 4).unwrap();
+        let hasher =
+            PasswordHasher::with_params(Params::new(1024, 1, 1, None).unwrap(), 4).unwrap();
         let clock = Arc::new(ManualClock::new(START));
-        let state = server::build_state(&config, hasher, clock.clone()).await.unwrap();
+        let state = server::build_state(&config, hasher, clock.clone())
+            .await
+            .unwrap();
         app::setup::server::open_if_needed(&state).await.unwrap();
         let router = server::router(state.clone(), server::leptos_options(&config))
             .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
@@ -215,7 +224,9 @@ impl TestApp {
             password: Some(app::users::Password::new(PASSWORD)),
             is_admin,
         };
-        app::users::server::create(&self.state, &form).await.unwrap()
+        app::users::server::create(&self.state, &form)
+            .await
+            .unwrap()
     }
 
     /// Signs in and returns the session cookie as `name=value`.
@@ -227,7 +238,12 @@ impl TestApp {
                 None,
             )
             .await;
-        assert_eq!(response.status, StatusCode::OK, "sign-in failed: {}", response.body);
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "sign-in failed: {}",
+            response.body
+        );
         response.cookie().expect("a session cookie")
     }
 

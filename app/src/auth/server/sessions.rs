@@ -27,7 +27,11 @@ pub fn cookie_name(settings: &Settings) -> &'static str {
 
 /// The `Set-Cookie` value that hands `token` to the browser.
 pub fn session_cookie(settings: &Settings, token: &str) -> String {
-    let secure = if settings.secure_cookies() { "; Secure" } else { "" };
+    let secure = if settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         cookie_name(settings),
@@ -37,7 +41,11 @@ pub fn session_cookie(settings: &Settings, token: &str) -> String {
 
 /// The `Set-Cookie` value that removes the cookie.
 pub fn clear_cookie(settings: &Settings) -> String {
-    let secure = if settings.secure_cookies() { "; Secure" } else { "" };
+    let secure = if settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     format!(
         "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
         cookie_name(settings)

@@ -33,6 +33,8 @@ export default async function globalSetup() {
   process.env.GATEHOUSE_E2E_URL = url;
   process.env.GATEHOUSE_E2E_LOG = logPath;
   process.env.GATEHOUSE_E2E_DIR = dir;
+  process.env.GATEHOUSE_E2E_DATABASE_URL = `sqlite:${join(dir, "gatehouse.db")}`;
+  process.env.GATEHOUSE_BIN = binary;
 
   const deadline = Date.now() + 30_000;
   for (;;) {

@@ -11,6 +11,11 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   globalSetup: "./global-setup.ts",
+  // The first run needs the empty panel; everything else comes after it.
+  projects: [
+    { name: "first-run", testMatch: /first-run\.spec\.ts/ },
+    { name: "panel", testIgnore: /first-run\.spec\.ts/, dependencies: ["first-run"] },
+  ],
   use: {
     baseURL: process.env.GATEHOUSE_E2E_URL ?? "http://127.0.0.1:3210",
     trace: "off",

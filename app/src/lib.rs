@@ -4,11 +4,14 @@
 //! its server functions and its pages; server-only code sits behind the `ssr` feature in a
 //! `server` module, and the server's shared state lives in [`context`].
 
+pub mod accounts;
 pub mod activity;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod password_links;
 pub mod public;
 pub mod setup;

@@ -1,7 +1,7 @@
 //! Configuration, read once from the environment at start and validated. Server functions
 //! never read the environment; they get what they need from the application state.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use url::Url;
 
@@ -22,6 +22,15 @@ pub struct Config {
     pub log: String,
     /// `GATEHOUSE_SITE_ROOT`: the built browser assets (`target/site` after a build).
     pub site_root: PathBuf,
+    /// `GATEHOUSE_MAIL_FROM`: the sender of every message.
+    pub mail_from: String,
+    /// `GATEHOUSE_TRUSTED_PROXIES`: comma-separated proxy addresses whose `X-Forwarded-For`
+    /// names the client.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// `GATEHOUSE_SIGN_IN_LIMIT`: sign-in attempts per address per minute.
+    pub sign_in_limit: u32,
+    /// `GATEHOUSE_CREDENTIAL_LIMIT`: other credential requests per address per minute.
+    pub credential_limit: u32,
 }
 
 /// A setting that could not be used, named so the operator can fix it.
@@ -65,7 +74,43 @@ impl Config {
                 problem: "must start with sqlite: or postgres://".into(),
             });
         }
+        let trusted_proxies = match lookup("GATEHOUSE_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|entry| !entry.is_empty())
+                .map(|entry| {
+                    entry.parse().map_err(|_| ConfigError {
+                        name: "GATEHOUSE_TRUSTED_PROXIES",
+                        problem: format!("`{entry}` is not an IP address"),
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let number = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
+            match lookup(name) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError {
+                        name,
+                        problem: format!("`{raw}` is not a positive whole number"),
+                    }),
+            }
+        };
+        let mail_domain = match public_url.host() {
+            Some(url::Host::Domain(domain)) if domain.contains('.') => domain.to_owned(),
+            _ => "localhost".to_owned(),
+        };
         Ok(Self {
+            mail_from: lookup("GATEHOUSE_MAIL_FROM")
+                .unwrap_or_else(|| format!("Gatehouse <noreply@{mail_domain}>")),
+            trusted_proxies,
+            sign_in_limit: number("GATEHOUSE_SIGN_IN_LIMIT", 30)?,
+            credential_limit: number("GATEHOUSE_CREDENTIAL_LIMIT", 20)?,
             database_url,
             listen,
             public_url,

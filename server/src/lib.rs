@@ -8,7 +8,9 @@ pub mod middleware;
 use app::auth::password::PasswordHasher;
 use app::context::clock::{Clock, SystemClock};
 use app::context::db::Db;
+use app::context::rate_limit::RateLimits;
 use app::context::{AppState, Settings};
+use app::mail::Mailer;
 use app::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::response::IntoResponse;
@@ -61,8 +63,17 @@ pub async fn build_state(
     }
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
-    let settings = Settings::new(config.public_url.clone());
-    Ok(AppState::new(db, settings, hasher, clock))
+    let mut settings = Settings::new(config.public_url.clone());
+    settings.rate_limits = RateLimits {
+        sign_in_per_minute: config.sign_in_limit,
+        credential_per_minute: config.credential_limit,
+    };
+    settings.trusted_proxies = config.trusted_proxies.clone();
+    let mailer = match &config.smtp_url {
+        Some(url) => Mailer::smtp(url, &config.mail_from)?,
+        None => Mailer::outbox(config.outbox_dir.clone(), &config.mail_from)?,
+    };
+    Ok(AppState::new(db, settings, hasher, clock, mailer))
 }
 
 /// The production state: OWASP hashing parameters and the system clock.

@@ -53,6 +53,48 @@ const MATRIX: &[(&str, &str, Rule, Fields)] = &[
         ],
     ),
     (
+        "/api/account/profile",
+        "POST",
+        Rule::SignedIn,
+        &[
+            ("first_name", "Matrix"),
+            ("last_name", "Caller"),
+            ("language", "en"),
+        ],
+    ),
+    (
+        "/api/account/email",
+        "POST",
+        Rule::SignedIn,
+        &[
+            ("current_password", "wrong password"),
+            ("email", "m@example.test"),
+        ],
+    ),
+    (
+        "/api/account/password",
+        "POST",
+        Rule::SignedIn,
+        &[
+            ("current_password", "wrong password"),
+            ("new_password", "another passphrase"),
+        ],
+    ),
+    ("/api/account/sessions", "GET", Rule::SignedIn, &[]),
+    (
+        "/api/account/sessions/revoke",
+        "POST",
+        Rule::SignedIn,
+        &[("id", "0")],
+    ),
+    (
+        "/api/account/sessions/revoke-others",
+        "POST",
+        Rule::SignedIn,
+        &[],
+    ),
+    ("/api/account/activity", "GET", Rule::SignedIn, &[]),
+    (
         "/api/password/set",
         "POST",
         Rule::Public,

@@ -312,27 +312,6 @@ async fn deleted_user_ids_are_never_reused(backend: Backend) {
     assert!(next > last, "{next} reuses {last}");
 }
 
-async fn a_username_or_email_taken_in_another_case_is_a_field_error(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    app.create_user("taken", false).await;
-    let form = |username: &str, email: &str| app::users::server::NewUserForm {
-        username: username.into(),
-        email: email.into(),
-        first_name: "A".into(),
-        last_name: "B".into(),
-        password: None,
-        is_admin: false,
-    };
-    let error = app::users::server::create(&app.state, &form("taken", "other@example.test"))
-        .await
-        .unwrap_err();
-    assert!(error.field_message("username").is_some(), "{error:?}");
-    let error = app::users::server::create(&app.state, &form("other", "TAKEN@example.test"))
-        .await
-        .unwrap_err();
-    assert!(error.field_message("email").is_some(), "{error:?}");
-}
-
 /// The SQLite file and its folder are created on first start, under `data/` by default.
 #[tokio::test]
 async fn migrate_creates_a_missing_sqlite_database() {
@@ -360,5 +339,4 @@ on_both_backends!(
     a_password_link_expires_and_a_newer_one_voids_it,
     the_activity_log_refuses_update_and_delete,
     deleted_user_ids_are_never_reused,
-    a_username_or_email_taken_in_another_case_is_a_field_error,
 );

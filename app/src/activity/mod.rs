@@ -14,9 +14,15 @@ pub enum Event {
     SignInSucceeded,
     SignInFailed,
     SignedOut,
+    AccountLocked,
+    PasswordSetByLink,
     FirstAdminCreated,
     UserCreated,
-    PasswordSetByLink,
+    ProfileUpdated,
+    EmailChanged,
+    PasswordChanged,
+    SessionRevoked,
+    OtherSessionsRevoked,
 }
 
 impl Event {
@@ -24,9 +30,15 @@ impl Event {
         Event::SignInSucceeded,
         Event::SignInFailed,
         Event::SignedOut,
+        Event::AccountLocked,
+        Event::PasswordSetByLink,
         Event::FirstAdminCreated,
         Event::UserCreated,
-        Event::PasswordSetByLink,
+        Event::ProfileUpdated,
+        Event::EmailChanged,
+        Event::PasswordChanged,
+        Event::SessionRevoked,
+        Event::OtherSessionsRevoked,
     ];
 
     /// The stored key.
@@ -35,9 +47,15 @@ impl Event {
             Event::SignInSucceeded => "auth:sign-in.succeeded",
             Event::SignInFailed => "auth:sign-in.failed",
             Event::SignedOut => "auth:session.signed-out",
+            Event::AccountLocked => "auth:account.locked",
+            Event::PasswordSetByLink => "auth:password.set-by-link",
             Event::FirstAdminCreated => "setup:admin.created",
             Event::UserCreated => "admin:user.created",
-            Event::PasswordSetByLink => "auth:password.set-by-link",
+            Event::ProfileUpdated => "account:profile.updated",
+            Event::EmailChanged => "account:email.changed",
+            Event::PasswordChanged => "account:password.changed",
+            Event::SessionRevoked => "account:session.revoked",
+            Event::OtherSessionsRevoked => "account:sessions.revoked-others",
         }
     }
 
@@ -47,9 +65,15 @@ impl Event {
             Event::SignInSucceeded => "Signed in",
             Event::SignInFailed => "Failed sign-in attempt",
             Event::SignedOut => "Signed out",
+            Event::AccountLocked => "Account locked after repeated failed sign-ins",
+            Event::PasswordSetByLink => "Set a password through a one-time link",
             Event::FirstAdminCreated => "Created the first administrator during setup",
             Event::UserCreated => "Created a user",
-            Event::PasswordSetByLink => "Set a password through a one-time link",
+            Event::ProfileUpdated => "Updated the profile",
+            Event::EmailChanged => "Changed the email address",
+            Event::PasswordChanged => "Changed the password",
+            Event::SessionRevoked => "Signed out a session",
+            Event::OtherSessionsRevoked => "Signed out all other sessions",
         }
     }
 

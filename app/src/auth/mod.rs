@@ -25,6 +25,7 @@ pub async fn login(identifier: String, password: Password) -> Result<(), AppErro
 
     let request = request::public().await?;
     let state = &request.state;
+    request.limit(crate::context::rate_limit::Bucket::SignIn)?;
 
     let signed_in = server::sign_in(state, &identifier, &password, &request.origin).await?;
 

@@ -1,15 +1,20 @@
 //! Server-side state shared by every request, and how a server function learns who calls it.
 
+pub mod client_ip;
 pub mod clock;
 pub mod db;
+pub mod rate_limit;
 pub mod request;
 pub mod security;
 
 use crate::auth::password::PasswordHasher;
 use crate::error::AppError;
+use crate::mail::Mailer;
 use crate::setup::server::SetupToken;
 use clock::Clock;
 use db::Db;
+use rate_limit::{RateLimiter, RateLimits};
+use std::net::IpAddr;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -22,6 +27,10 @@ pub struct Settings {
     pub session_idle_secs: i64,
     /// A session ends this long after sign-in, however active.
     pub session_absolute_secs: i64,
+    /// Per-address request allowances on credential paths.
+    pub rate_limits: RateLimits,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Settings {
@@ -30,6 +39,8 @@ impl Settings {
             public_url,
             session_idle_secs: 12 * 60 * 60,
             session_absolute_secs: 14 * 24 * 60 * 60,
+            rate_limits: RateLimits::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -54,16 +65,27 @@ pub struct StateInner {
     pub hasher: PasswordHasher,
     pub clock: Arc<dyn Clock>,
     pub setup_token: SetupToken,
+    pub mailer: Mailer,
+    pub rate_limiter: RateLimiter,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings, hasher: PasswordHasher, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        db: Db,
+        settings: Settings,
+        hasher: PasswordHasher,
+        clock: Arc<dyn Clock>,
+        mailer: Mailer,
+    ) -> Self {
+        let rate_limiter = RateLimiter::new(settings.rate_limits);
         Self(Arc::new(StateInner {
             db,
             settings,
             hasher,
             clock,
             setup_token: SetupToken::default(),
+            mailer,
+            rate_limiter,
         }))
     }
 

@@ -4,7 +4,9 @@
 //! third way in, so a function cannot forget to declare its requirement. The caller is
 //! resolved from the database on every request: nothing about permissions lives in the session.
 
-use super::AppState;
+use super::client_ip::client_ip;
+use super::rate_limit::Bucket;
+use super::{AppState, Settings};
 use crate::auth::server::sessions;
 use crate::error::AppError;
 use crate::users::SessionUser;
@@ -43,11 +45,12 @@ fn state() -> Result<AppState, AppError> {
 }
 
 /// Reads the origin of a request from its parts.
-pub fn origin_of(parts: &Parts) -> Origin {
-    let ip = parts
+pub fn origin_of(parts: &Parts, settings: &Settings) -> Origin {
+    let socket = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
+        .map(|info| info.0.ip());
+    let ip = client_ip(socket, &parts.headers, &settings.trusted_proxies).map(|ip| ip.to_string());
     let user_agent = parts
         .headers
         .get(http::header::USER_AGENT)
@@ -60,7 +63,10 @@ pub fn origin_of(parts: &Parts) -> Origin {
 pub async fn public() -> Result<Request, AppError> {
     let state = state()?;
     let parts = use_context::<Parts>();
-    let origin = parts.as_ref().map(origin_of).unwrap_or_default();
+    let origin = parts
+        .as_ref()
+        .map(|p| origin_of(p, &state.settings))
+        .unwrap_or_default();
     let token = parts
         .as_ref()
         .and_then(|p| sessions::token_from_headers(&p.headers, &state.settings));
@@ -79,6 +85,13 @@ pub async fn signed_in() -> Result<(Request, Caller), AppError> {
 }
 
 impl Request {
+    /// Counts this request against its address's allowance for `bucket`.
+    pub fn limit(&self, bucket: Bucket) -> Result<(), AppError> {
+        self.state
+            .rate_limiter
+            .check(bucket, self.origin.ip.as_deref(), self.state.now())
+    }
+
     /// Resolves the session cookie to a caller, if it names a live session.
     pub async fn caller(&self) -> Result<Option<Caller>, AppError> {
         match &self.token {

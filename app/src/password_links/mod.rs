@@ -13,6 +13,7 @@ use leptos_router::hooks::use_query_map;
 #[server(prefix = "/api", endpoint = "password/set")]
 pub async fn set_password_by_link(token: String, password: Password) -> Result<(), AppError> {
     let request = crate::context::request::public().await?;
+    request.limit(crate::context::rate_limit::Bucket::Credential)?;
     server::set_password(&request.state, &token, &password, &request.origin).await
 }
 

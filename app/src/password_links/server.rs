@@ -104,12 +104,19 @@ pub async fn set_password(
     if consumed.is_none() {
         return Err(invalid());
     }
-    sqlx::query("update users set password_hash = $1, updated_at = $2 where id = $3")
-        .bind(&hash)
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    // A new password also lifts a lockout: the reset is how a locked-out owner gets back in.
+    sqlx::query(
+        r#"
+        update users set password_hash = $1, updated_at = $2, failed_sign_ins = 0,
+            failed_sign_ins_since = 0
+        where id = $3
+        "#,
+    )
+    .bind(&hash)
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("delete from sessions where user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)

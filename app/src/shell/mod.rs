@@ -1,6 +1,7 @@
 //! The application shell: the HTML document, the router, the signed-in layout and the small
 //! components every page uses.
 
+use crate::accounts::pages::{AccountActivityPage, AccountPage, SecurityPage};
 use crate::auth::pages::LoginPage;
 use crate::auth::{current_user, Logout};
 use crate::error::AppError;
@@ -59,6 +60,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/password/set") view=SetPasswordPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage />
+                    <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/account/security") view=SecurityPage />
+                    <Route path=path!("/account/activity") view=AccountActivityPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -96,6 +100,10 @@ fn SignedInLayout() -> impl IntoView {
     }
 }
 
+/// The name shown in the header, which pages may update after a profile change.
+#[derive(Clone, Copy)]
+pub struct HeaderName(pub RwSignal<String>);
+
 #[component]
 fn Frame(user: SessionUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
@@ -104,13 +112,15 @@ fn Frame(user: SessionUser) -> impl IntoView {
             hard_navigate("/login");
         }
     });
-    let name = user.display_name();
+    let name = RwSignal::new(user.display_name());
+    provide_context(HeaderName(name));
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
             <A href="/" attr:class="brand">"Gatehouse"</A>
             <nav aria-label="Main">
-                <A href="/">"Servers"</A>
+                <A href="/" exact=true>"Servers"</A>
+                <A href="/account">"Account"</A>
             </nav>
             <div class="user-menu">
                 <span class="user-name" title=user.username.clone()>{name}</span>

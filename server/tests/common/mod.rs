@@ -13,7 +13,7 @@ use app::context::clock::ManualClock;
 use app::context::AppState;
 use argon2::Params;
 use axum::body::Body;
-use axum::extract::connect_info::MockConnectInfo;
+use axum::extract::ConnectInfo;
 use axum::Router;
 use http::{header, Method, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -56,6 +56,43 @@ pub const START: i64 = 1_767_225_600;
 /// The password every helper-made user gets.
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// A message from the outbox, decoded.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Mail {
+    pub fn parse(raw: &[u8]) -> Self {
+        let message = mail_parser::MessageParser::default()
+            .parse(raw)
+            .expect("a valid message");
+        let to = message
+            .to()
+            .and_then(|to| to.first())
+            .and_then(|addr| addr.address())
+            .unwrap_or_default()
+            .to_owned();
+        Self {
+            to,
+            subject: message.subject().unwrap_or_default().to_owned(),
+            text: message.body_text(0).unwrap_or_default().into_owned(),
+            html: message.body_html(0).unwrap_or_default().into_owned(),
+        }
+    }
+
+    /// The first link in the text part that starts with `prefix`.
+    pub fn link(&self, prefix: &str) -> Option<String> {
+        self.text
+            .split_whitespace()
+            .find(|word| word.starts_with(prefix))
+            .map(str::to_owned)
+    }
+}
+
 /// One running application with its own database.
 pub struct TestApp {
     pub state: AppState,
@@ -64,6 +101,14 @@ pub struct TestApp {
     pub database_url: String,
     pub backend: Backend,
     pub dir: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // The scratch folder holds the SQLite file and the outbox; PostgreSQL test databases
+        // are dropped at the start of the next run of scripts/test.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// A response, read whole.
@@ -128,6 +173,11 @@ pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// Starts an application with some configuration variables set.
+    pub async fn spawn_with(backend: Backend, settings: &[(&str, &str)]) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
                 tracing_subscriber::EnvFilter::try_from_env("GATEHOUSE_TEST_LOG")
@@ -137,16 +187,32 @@ impl TestApp {
             .try_init();
         let dir = scratch_dir();
         let database_url = fresh_database(backend, &dir).await;
-        Self::spawn_on(backend, database_url, dir).await
+        Self::spawn_configured(backend, database_url, dir, settings).await
     }
 
     /// Starts an application on an existing database.
     pub async fn spawn_on(backend: Backend, database_url: String, dir: PathBuf) -> Self {
-        let config = Config::from_lookup(|name| match name {
-            "GATEHOUSE_DATABASE_URL" => Some(database_url.clone()),
-            "GATEHOUSE_OUTBOX_DIR" => Some(dir.join("outbox").display().to_string()),
-            "GATEHOUSE_SITE_ROOT" => Some(dir.join("site").display().to_string()),
-            _ => None,
+        Self::spawn_configured(backend, database_url, dir, &[]).await
+    }
+
+    async fn spawn_configured(
+        backend: Backend,
+        database_url: String,
+        dir: PathBuf,
+        settings: &[(&str, &str)],
+    ) -> Self {
+        let config = Config::from_lookup(|name| {
+            if let Some((_, value)) = settings.iter().find(|(key, _)| *key == name) {
+                return Some((*value).to_owned());
+            }
+            match name {
+                "GATEHOUSE_DATABASE_URL" => Some(database_url.clone()),
+                "GATEHOUSE_OUTBOX_DIR" => Some(dir.join("outbox").display().to_string()),
+                "GATEHOUSE_SITE_ROOT" => Some(dir.join("site").display().to_string()),
+                // Tests fire many requests from one address; the limits have their own tests.
+                "GATEHOUSE_SIGN_IN_LIMIT" | "GATEHOUSE_CREDENTIAL_LIMIT" => Some("100000".into()),
+                _ => None,
+            }
         })
         .unwrap();
         // Cheap hashing parameters keep the suite fast; the OWASP parameters have their own
@@ -158,8 +224,7 @@ impl TestApp {
             .await
             .unwrap();
         app::setup::server::open_if_needed(&state).await.unwrap();
-        let router = server::router(state.clone(), server::leptos_options(&config))
-            .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        let router = server::router(state.clone(), server::leptos_options(&config));
         Self {
             state,
             router,
@@ -170,8 +235,11 @@ impl TestApp {
         }
     }
 
-    /// Sends a request as the browser on the panel's own origin would.
-    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+    /// Sends a request as the browser on the panel's own origin would, from 127.0.0.1.
+    pub async fn send(&self, mut request: Request<Body>) -> TestResponse {
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -190,6 +258,17 @@ impl TestApp {
         fields: &[(&str, &str)],
         cookie: Option<&str>,
     ) -> TestResponse {
+        self.post_form_with(path, fields, cookie, &[]).await
+    }
+
+    /// POSTs a form with extra headers.
+    pub async fn post_form_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let body = serde_urlencoded::to_string(fields).unwrap();
         let mut request = Request::builder()
             .method(Method::POST)
@@ -199,6 +278,9 @@ impl TestApp {
             .header(header::ACCEPT, "application/json");
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         self.send(request.body(Body::from(body)).unwrap()).await
     }
@@ -212,6 +294,18 @@ impl TestApp {
             request = request.header(header::COOKIE, cookie);
         }
         self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// An account form with placeholder names and no password.
+    pub fn form(username: &str, email: &str) -> app::users::server::NewUserForm {
+        app::users::server::NewUserForm {
+            username: username.into(),
+            email: email.into(),
+            first_name: "Test".into(),
+            last_name: "User".into(),
+            password: None,
+            is_admin: false,
+        }
     }
 
     /// Creates a user through the same service the command line uses.
@@ -251,6 +345,24 @@ impl TestApp {
     pub async fn signed_in_user(&self, username: &str, is_admin: bool) -> String {
         self.create_user(username, is_admin).await;
         self.sign_in(username, PASSWORD).await
+    }
+
+    /// The messages written to the outbox so far, once every queued one is out.
+    pub async fn outbox(&self) -> Vec<Mail> {
+        self.state.mailer.settled().await;
+        let Ok(entries) = std::fs::read_dir(self.dir.join("outbox")) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| Mail::parse(&std::fs::read(p).unwrap()))
+            .collect()
     }
 
     /// Runs a query returning one integer.

@@ -10,6 +10,11 @@ use crate::error::AppError;
 use crate::users::Password;
 use sqlx::Row;
 
+/// Failed attempts that lock an account...
+pub const LOCKOUT_THRESHOLD: i64 = 10;
+/// ...when they fall within this many seconds of the first one; the lock ends with the window.
+pub const LOCKOUT_WINDOW_SECS: i64 = 15 * 60;
+
 /// A successful sign-in: the new session's token and who it belongs to.
 pub struct SignedIn {
     pub token: String,
@@ -35,7 +40,7 @@ pub async fn sign_in(
     } else {
         sqlx::query(
             r#"
-            select id, username, password_hash
+            select id, username, password_hash, failed_sign_ins, failed_sign_ins_since
             from users
             where username_canonical = $1 or email_canonical = $1
             "#,
@@ -44,13 +49,16 @@ pub async fn sign_in(
         .fetch_optional(state.db.pool())
         .await?
     };
-    let (user_id, username, stored_hash) = match &account {
+    let now = state.now();
+    let (user_id, username, stored_hash, locked) = match &account {
         Some(row) => (
             Some(row.try_get::<i64, _>("id")?),
             Some(row.try_get::<String, _>("username")?),
             row.try_get::<Option<String>, _>("password_hash")?,
+            row.try_get::<i64, _>("failed_sign_ins")? >= LOCKOUT_THRESHOLD
+                && row.try_get::<i64, _>("failed_sign_ins_since")? > now - LOCKOUT_WINDOW_SECS,
         ),
-        None => (None, None, None),
+        None => (None, None, None, false),
     };
 
     let verified = state
@@ -58,14 +66,38 @@ pub async fn sign_in(
         .verify(password.expose(), stored_hash.as_deref())
         .await?;
 
-    let (Some(user_id), Some(username), true) = (user_id, username, verified.matches) else {
+    // A locked account fails like any other failure, even with the right password: the
+    // answer must not tell a guesser that they found it.
+    let (Some(user_id), Some(username), true, false) =
+        (user_id, username, verified.matches, locked)
+    else {
         let mut entry = Entry::new(Event::SignInFailed);
         if let Some(id) = user_id {
             entry = entry.subject("user", id);
+            let failures = count_failure(state, id, now).await?;
+            if failures == LOCKOUT_THRESHOLD {
+                let lockout = Entry::new(Event::AccountLocked)
+                    .subject("user", id)
+                    .details(serde_json::json!({ "failures": failures }));
+                record(&state.db, now, origin, lockout).await;
+                tracing::warn!(
+                    user_id = id,
+                    "account locked after repeated failed sign-ins"
+                );
+            }
         }
-        record(&state.db, state.now(), origin, entry).await;
+        record(&state.db, now, origin, entry).await;
         return Err(AppError::InvalidCredentials);
     };
+
+    if account
+        .as_ref()
+        .and_then(|row| row.try_get::<i64, _>("failed_sign_ins").ok())
+        .unwrap_or(0)
+        != 0
+    {
+        clear_failures(state, user_id).await?;
+    }
 
     if verified.needs_rehash {
         upgrade_hash(state, user_id, password).await;
@@ -76,6 +108,35 @@ pub async fn sign_in(
         .subject("user", user_id);
     record(&state.db, state.now(), origin, entry).await;
     Ok(SignedIn { token, user_id })
+}
+
+/// Raises the account's failure counter in one statement, so parallel attempts each count
+/// exactly once; a failure after the window has passed starts a new window. Returns the count.
+async fn count_failure(state: &AppState, user_id: i64, now: i64) -> Result<i64, AppError> {
+    let row = sqlx::query(
+        r#"
+        update users set
+            failed_sign_ins = case when failed_sign_ins_since > $2 then failed_sign_ins + 1 else 1 end,
+            failed_sign_ins_since = case when failed_sign_ins_since > $2 then failed_sign_ins_since else $3 end
+        where id = $1
+        returning failed_sign_ins
+        "#,
+    )
+    .bind(user_id)
+    .bind(now - LOCKOUT_WINDOW_SECS)
+    .bind(now)
+    .fetch_one(state.db.pool())
+    .await?;
+    Ok(row.try_get("failed_sign_ins")?)
+}
+
+/// Forgets earlier failures (after a correct sign-in, a password reset, or an admin unlock).
+pub async fn clear_failures(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    sqlx::query("update users set failed_sign_ins = 0, failed_sign_ins_since = 0 where id = $1")
+        .bind(user_id)
+        .execute(state.db.pool())
+        .await?;
+    Ok(())
 }
 
 /// Re-hashes a password stored with weaker parameters. A failure is logged and ignored: the

@@ -16,6 +16,7 @@ pub mod password_links;
 pub mod public;
 pub mod setup;
 pub mod shell;
+pub mod two_factor;
 pub mod users;
 
 pub use shell::{shell, App};

@@ -137,14 +137,30 @@ pub async fn run_user_command(
             Ok(format!("Set a new password within 24 hours at:\n{link}"))
         }
         UserCommand::DisableTwoFactor(args) => {
-            app::users::server::id_by_username(&state.db, &args.username)
+            let id = app::users::server::id_by_username(&state.db, &args.username)
                 .await
                 .map_err(explain)?
                 .ok_or_else(|| CliError::Refused(format!("No user named {}.", args.username)))?;
-            Ok(format!(
-                "Two-factor authentication is not enabled for {}; nothing to do.",
-                args.username
-            ))
+            let origin = app::context::request::Origin {
+                ip: None,
+                user_agent: Some("gatehouse command line".into()),
+            };
+            let was_on = app::two_factor::server::force_disable(state, id, None, &origin)
+                .await
+                .map_err(explain)?;
+            // The notice mail is sent in the background; let it finish before exiting.
+            state.mailer.settled().await;
+            Ok(if was_on {
+                format!(
+                    "Two-factor authentication is now off for {}; their sessions were signed out.",
+                    args.username
+                )
+            } else {
+                format!(
+                    "Two-factor authentication is not enabled for {}; nothing to do.",
+                    args.username
+                )
+            })
         }
     }
 }

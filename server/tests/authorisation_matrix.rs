@@ -20,6 +20,8 @@ enum Rule {
     Public,
     /// Any signed-in user; anonymous callers get 401.
     SignedIn,
+    /// Only a caller holding a two-factor checkpoint; everyone else gets 401.
+    Checkpoint,
 }
 
 /// Form fields for a call.
@@ -95,6 +97,38 @@ const MATRIX: &[(&str, &str, Rule, Fields)] = &[
     ),
     ("/api/account/activity", "GET", Rule::SignedIn, &[]),
     (
+        "/api/auth/two-factor",
+        "POST",
+        Rule::Checkpoint,
+        &[("code", "000000")],
+    ),
+    ("/api/account/two-factor", "GET", Rule::SignedIn, &[]),
+    ("/api/account/two-factor/start", "POST", Rule::SignedIn, &[]),
+    (
+        "/api/account/two-factor/confirm",
+        "POST",
+        Rule::SignedIn,
+        &[("password", "wrong password"), ("code", "000000")],
+    ),
+    (
+        "/api/account/two-factor/recovery-codes",
+        "POST",
+        Rule::SignedIn,
+        &[("password", "wrong password"), ("code", "000000")],
+    ),
+    (
+        "/api/account/two-factor/disable",
+        "POST",
+        Rule::SignedIn,
+        &[("password", "wrong password"), ("code", "000000")],
+    ),
+    (
+        "/api/password/forgot",
+        "POST",
+        Rule::Public,
+        &[("email", "someone@example.test")],
+    ),
+    (
         "/api/password/set",
         "POST",
         Rule::Public,
@@ -105,6 +139,8 @@ const MATRIX: &[(&str, &str, Rule, Fields)] = &[
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Caller {
     Anonymous,
+    /// Past the password of a two-factor account, not past the code.
+    Checkpoint,
     User,
     Admin,
 }
@@ -152,12 +188,34 @@ async fn each_caller_gets_what_the_matrix_says(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.create_user("matrix.admin", true).await;
     app.create_user("matrix.user", false).await;
+    let two_factor = app.create_user("matrix.2fa", false).await;
+    sqlx::query("update users set totp_secret = $1 where id = $2")
+        .bind(app::two_factor::totp::new_secret())
+        .bind(two_factor)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
 
     for (path, method, rule, args) in MATRIX {
-        for caller in [Caller::Anonymous, Caller::User, Caller::Admin] {
+        for caller in [
+            Caller::Anonymous,
+            Caller::Checkpoint,
+            Caller::User,
+            Caller::Admin,
+        ] {
             // A fresh session per call, since some functions end the session.
             let cookie = match caller {
                 Caller::Anonymous => None,
+                Caller::Checkpoint => {
+                    let login = app
+                        .post_form(
+                            "/api/auth/login",
+                            &[("identifier", "matrix.2fa"), ("password", common::PASSWORD)],
+                            None,
+                        )
+                        .await;
+                    Some(login.cookie().unwrap())
+                }
                 Caller::User => Some(app.sign_in("matrix.user", common::PASSWORD).await),
                 Caller::Admin => Some(app.sign_in("matrix.admin", common::PASSWORD).await),
             };
@@ -173,10 +231,16 @@ async fn each_caller_gets_what_the_matrix_says(backend: Backend) {
                         "{path} as {caller:?}: {status}"
                     );
                 }
-                (Rule::SignedIn, Caller::Anonymous) => {
+                (Rule::SignedIn, Caller::Anonymous | Caller::Checkpoint) => {
                     assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} as {caller:?}")
                 }
                 (Rule::SignedIn, _) => assert!(!refused, "{path} as {caller:?}: {status}"),
+                (Rule::Checkpoint, Caller::Checkpoint) => {
+                    assert!(!refused, "{path} as {caller:?}: {status}")
+                }
+                (Rule::Checkpoint, _) => {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} as {caller:?}")
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ use super::{
     UpdateProfile,
 };
 use crate::shell::{hard_navigate, use_current_user, ErrorBanner, FieldMessage, HeaderName};
+use crate::two_factor::pages::TwoFactorSection;
 use crate::users::validation::password_strength;
 use crate::users::LANGUAGES;
 use leptos::prelude::*;
@@ -262,6 +263,7 @@ pub fn SecurityPage() -> impl IntoView {
                 }}
             </p>
         </section>
+        <TwoFactorSection />
     }
 }
 

@@ -196,6 +196,12 @@ pub async fn change_password(
         .bind(caller.user.id)
         .execute(&mut *tx)
         .await?;
+    // Outstanding password links die with the old password.
+    sqlx::query("update password_tokens set used_at = $1 where user_id = $2 and used_at is null")
+        .bind(state.now())
+        .bind(caller.user.id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     let token = sessions::create(state, caller.user.id, &request.origin).await?;
 

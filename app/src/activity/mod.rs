@@ -23,6 +23,13 @@ pub enum Event {
     PasswordChanged,
     SessionRevoked,
     OtherSessionsRevoked,
+    TwoFactorFailed,
+    RecoveryCodeUsed,
+    PasswordResetRequested,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    RecoveryCodesRegenerated,
+    TwoFactorDisabledByAdmin,
 }
 
 impl Event {
@@ -39,6 +46,13 @@ impl Event {
         Event::PasswordChanged,
         Event::SessionRevoked,
         Event::OtherSessionsRevoked,
+        Event::TwoFactorFailed,
+        Event::RecoveryCodeUsed,
+        Event::PasswordResetRequested,
+        Event::TwoFactorEnabled,
+        Event::TwoFactorDisabled,
+        Event::RecoveryCodesRegenerated,
+        Event::TwoFactorDisabledByAdmin,
     ];
 
     /// The stored key.
@@ -56,6 +70,13 @@ impl Event {
             Event::PasswordChanged => "account:password.changed",
             Event::SessionRevoked => "account:session.revoked",
             Event::OtherSessionsRevoked => "account:sessions.revoked-others",
+            Event::TwoFactorFailed => "auth:two-factor.failed",
+            Event::RecoveryCodeUsed => "auth:recovery-code.used",
+            Event::PasswordResetRequested => "auth:password-reset.requested",
+            Event::TwoFactorEnabled => "account:two-factor.enabled",
+            Event::TwoFactorDisabled => "account:two-factor.disabled",
+            Event::RecoveryCodesRegenerated => "account:recovery-codes.regenerated",
+            Event::TwoFactorDisabledByAdmin => "admin:two-factor.disabled",
         }
     }
 
@@ -74,6 +95,15 @@ impl Event {
             Event::PasswordChanged => "Changed the password",
             Event::SessionRevoked => "Signed out a session",
             Event::OtherSessionsRevoked => "Signed out all other sessions",
+            Event::TwoFactorFailed => "Wrong two-factor code at sign-in",
+            Event::RecoveryCodeUsed => "Signed in with a recovery code",
+            Event::PasswordResetRequested => "Requested a password reset email",
+            Event::TwoFactorEnabled => "Turned on two-factor authentication",
+            Event::TwoFactorDisabled => "Turned off two-factor authentication",
+            Event::RecoveryCodesRegenerated => "Replaced the recovery codes",
+            Event::TwoFactorDisabledByAdmin => {
+                "Two-factor authentication turned off by an administrator"
+            }
         }
     }
 

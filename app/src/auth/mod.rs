@@ -9,6 +9,14 @@ pub mod server;
 use crate::error::AppError;
 use crate::users::{Password, SessionUser};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What a correct password leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginOutcome {
+    /// The account has two-factor on: the sign-in continues at `/login/two-factor`.
+    pub two_factor_required: bool,
+}
 
 /// The signed-in user, or `None` for an anonymous visitor.
 #[server(prefix = "/api", endpoint = "auth/me", input = server_fn::codec::GetUrl)]
@@ -18,24 +26,42 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 }
 
 /// Signs in with a username or email and a password, replacing any session the browser held.
+/// For an account with two-factor on, a correct password opens the checkpoint instead.
 #[server(prefix = "/api", endpoint = "auth/login")]
-pub async fn login(identifier: String, password: Password) -> Result<(), AppError> {
+pub async fn login(identifier: String, password: Password) -> Result<LoginOutcome, AppError> {
     use crate::context::request;
-    use server::sessions;
+    use server::{sessions, PasswordAccepted};
 
     let request = request::public().await?;
     let state = &request.state;
     request.limit(crate::context::rate_limit::Bucket::SignIn)?;
 
-    let signed_in = server::sign_in(state, &identifier, &password, &request.origin).await?;
+    let accepted = server::sign_in(state, &identifier, &password, &request.origin).await?;
 
     // A new sign-in always gets a new token; the one the browser held before is dead.
     if let Some(previous) = &request.token {
         sessions::revoke_token(state, previous).await?;
     }
-    request::set_cookie(&sessions::session_cookie(&state.settings, &signed_in.token))?;
-    tracing::info!(user_id = signed_in.user_id, "signed in");
-    Ok(())
+    match accepted {
+        PasswordAccepted::Session(signed_in) => {
+            request::set_cookie(&sessions::session_cookie(&state.settings, &signed_in.token))?;
+            tracing::info!(user_id = signed_in.user_id, "signed in");
+            Ok(LoginOutcome {
+                two_factor_required: false,
+            })
+        }
+        PasswordAccepted::Checkpoint { token, user_id } => {
+            if request.token.is_some() {
+                request::set_cookie(&sessions::clear_cookie(&state.settings))?;
+            }
+            let cookie = crate::two_factor::server::checkpoint_cookie(&state.settings, &token);
+            request::set_cookie(&cookie)?;
+            tracing::info!(user_id, "password accepted; two-factor code required");
+            Ok(LoginOutcome {
+                two_factor_required: true,
+            })
+        }
+    }
 }
 
 /// Ends the current session.

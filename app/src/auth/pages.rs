@@ -13,10 +13,10 @@ pub fn LoginPage() -> impl IntoView {
     let user = use_current_user();
     let info = use_public_info();
 
-    Effect::new(move || {
-        if let Some(Ok(())) = login.value().get() {
-            hard_navigate("/");
-        }
+    Effect::new(move || match login.value().get() {
+        Some(Ok(outcome)) if outcome.two_factor_required => hard_navigate("/login/two-factor"),
+        Some(Ok(_)) => hard_navigate("/"),
+        _ => {}
     });
 
     let pending = login.pending();
@@ -63,6 +63,7 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            <p><a href="/password/forgot">"Forgot password?"</a></p>
         </main>
     }
 }

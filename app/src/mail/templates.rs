@@ -32,7 +32,12 @@ fn compose(
     for paragraph in paragraphs {
         text.push_str(paragraph);
         text.push_str("\n\n");
-        html.push_str(&format!("<p>{}</p>\n", escape_html(paragraph)));
+        let escaped = escape_html(paragraph);
+        if paragraph.starts_with("https://") || paragraph.starts_with("http://") {
+            html.push_str(&format!("<p><a href=\"{escaped}\">{escaped}</a></p>\n"));
+        } else {
+            html.push_str(&format!("<p>{escaped}</p>\n"));
+        }
     }
     text.push_str(&format!("— {PRODUCT_NAME}\n{base_url}\n"));
     html.push_str(&format!(
@@ -70,6 +75,82 @@ pub fn password_changed(to: &str, first_name: &str, base_url: &str) -> OutgoingM
         &[
             format!("The password of your {PRODUCT_NAME} account was changed and every other session was signed out."),
             "If you did not make this change, reset your password and contact your panel administrator.".into(),
+        ],
+        base_url,
+    )
+}
+
+/// Sent when two-factor authentication is turned on.
+pub fn two_factor_enabled(to: &str, first_name: &str, base_url: &str) -> OutgoingMail {
+    compose(
+        to,
+        format!("{PRODUCT_NAME}: two-factor authentication is on"),
+        &format!("Hello {first_name},"),
+        &[
+            "Two-factor authentication was turned on for your account. Every other session was signed out.".into(),
+            "Keep your recovery codes somewhere safe; each one works once.".into(),
+        ],
+        base_url,
+    )
+}
+
+/// Sent when two-factor authentication is turned off, by the user or an administrator.
+pub fn two_factor_disabled(to: &str, first_name: &str, base_url: &str) -> OutgoingMail {
+    compose(
+        to,
+        format!("{PRODUCT_NAME}: two-factor authentication is off"),
+        &format!("Hello {first_name},"),
+        &[
+            "Two-factor authentication was turned off for your account and other sessions were signed out.".into(),
+            "If you did not ask for this, contact your panel administrator at once.".into(),
+        ],
+        base_url,
+    )
+}
+
+/// Sent when the recovery codes are replaced.
+pub fn recovery_codes_regenerated(to: &str, first_name: &str, base_url: &str) -> OutgoingMail {
+    compose(
+        to,
+        format!("{PRODUCT_NAME}: new recovery codes"),
+        &format!("Hello {first_name},"),
+        &[
+            "New recovery codes were created for your account; the old ones no longer work. Other sessions were signed out.".into(),
+        ],
+        base_url,
+    )
+}
+
+/// The forgot-password mail with its one-time link.
+pub fn password_reset(
+    to: &str,
+    first_name: &str,
+    link: &str,
+    minutes: i64,
+    base_url: &str,
+) -> OutgoingMail {
+    compose(
+        to,
+        format!("{PRODUCT_NAME}: reset your password"),
+        &format!("Hello {first_name},"),
+        &[
+            format!("Someone asked to reset the password of your {PRODUCT_NAME} account. To choose a new password, open this link within {minutes} minutes:"),
+            link.to_owned(),
+            "If you did not ask for this, ignore this message; your password stays as it is.".into(),
+        ],
+        base_url,
+    )
+}
+
+/// Sent after a password was set through a one-time link.
+pub fn password_reset_done(to: &str, first_name: &str, base_url: &str) -> OutgoingMail {
+    compose(
+        to,
+        format!("{PRODUCT_NAME}: your password was reset"),
+        &format!("Hello {first_name},"),
+        &[
+            "The password of your account was set through a one-time link, and every session was signed out.".into(),
+            "If you did not do this, contact your panel administrator at once.".into(),
         ],
         base_url,
     )

@@ -17,6 +17,40 @@ pub async fn set_password_by_link(token: String, password: Password) -> Result<(
     server::set_password(&request.state, &token, &password, &request.origin).await
 }
 
+/// "Forgot password?": mails a one-time link if the address belongs to an account. Always
+/// answers the same way.
+#[server(prefix = "/api", endpoint = "password/forgot")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    let request = crate::context::request::public().await?;
+    request.limit(crate::context::rate_limit::Bucket::Credential)?;
+    server::request_reset(&request.state, &email, &request.origin);
+    Ok(())
+}
+
+/// `/password/forgot`: ask for a reset link.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ForgotPassword>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <main class="auth-card" id="main">
+            <h1>"Forgot your password?"</h1>
+            <p>"Enter the email address of your account and we will send you a link to choose a new password."</p>
+            <ActionForm action attr:class="form">
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="email" required autofocus />
+                <ErrorBanner id="forgot-error" error=error />
+                <p class="status" role="status" aria-live="polite">
+                    {move || sent().then_some("If an account uses that address, a link is on its way. It works for 20 minutes.")}
+                </p>
+                <button type="submit" class="primary">"Send reset link"</button>
+            </ActionForm>
+            <p><a href="/login">"Back to sign in"</a></p>
+        </main>
+    }
+}
+
 /// `/password/set?token=...`: choose a password from a one-time link.
 #[component]
 pub fn SetPasswordPage() -> impl IntoView {

@@ -5,8 +5,9 @@ use crate::accounts::pages::{AccountActivityPage, AccountPage, SecurityPage};
 use crate::auth::pages::LoginPage;
 use crate::auth::{current_user, Logout};
 use crate::error::AppError;
-use crate::password_links::SetPasswordPage;
+use crate::password_links::{ForgotPasswordPage, SetPasswordPage};
 use crate::setup::SetupPage;
+use crate::two_factor::pages::TwoFactorCheckpointPage;
 use crate::users::SessionUser;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -58,6 +59,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/password/set") view=SetPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/login/two-factor") view=TwoFactorCheckpointPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("/account") view=AccountPage />

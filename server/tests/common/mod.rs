@@ -365,6 +365,35 @@ impl TestApp {
             .collect()
     }
 
+    /// The injected clock's current time.
+    pub fn clock_now(&self) -> i64 {
+        use app::context::clock::Clock;
+        self.clock.now()
+    }
+
+    /// Signs in a two-factor user with a code (TOTP or recovery); returns the session cookie.
+    pub async fn sign_in_with_code(&self, identifier: &str, code: &str) -> String {
+        let login = self
+            .post_form(
+                "/api/auth/login",
+                &[("identifier", identifier), ("password", PASSWORD)],
+                None,
+            )
+            .await;
+        let checkpoint = login.cookie().expect("a checkpoint cookie");
+        let response = self
+            .post_form("/api/auth/two-factor", &[("code", code)], Some(&checkpoint))
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+        response
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+            .find(|c| c.starts_with("gatehouse_session="))
+            .expect("a session cookie")
+    }
+
     /// Runs a query returning one integer.
     pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Row;

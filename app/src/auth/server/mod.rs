@@ -21,6 +21,14 @@ pub struct SignedIn {
     pub user_id: i64,
 }
 
+/// Where a correct password leads.
+pub enum PasswordAccepted {
+    /// Straight in.
+    Session(SignedIn),
+    /// To the two-factor checkpoint; the token goes into the checkpoint cookie.
+    Checkpoint { token: String, user_id: i64 },
+}
+
 /// Checks a username-or-email and password and opens a session.
 ///
 /// Every failure (unknown account, no password set, wrong password) gives the same
@@ -33,14 +41,15 @@ pub async fn sign_in(
     identifier: &str,
     password: &Password,
     origin: &Origin,
-) -> Result<SignedIn, AppError> {
+) -> Result<PasswordAccepted, AppError> {
     let lookup = identifier.trim().to_lowercase();
     let account = if lookup.is_empty() || lookup.len() > 254 || lookup.contains('\0') {
         None
     } else {
         sqlx::query(
             r#"
-            select id, username, password_hash, failed_sign_ins, failed_sign_ins_since
+            select id, username, password_hash, failed_sign_ins, failed_sign_ins_since,
+                   case when totp_secret is null then 0 else 1 end as two_factor
             from users
             where username_canonical = $1 or email_canonical = $1
             "#,
@@ -90,6 +99,21 @@ pub async fn sign_in(
         return Err(AppError::InvalidCredentials);
     };
 
+    if verified.needs_rehash {
+        upgrade_hash(state, user_id, password).await;
+    }
+
+    // With two-factor on, a correct password only opens the checkpoint; the counter of failed
+    // attempts is cleared when the second factor passes too.
+    let two_factor = account
+        .as_ref()
+        .and_then(|row| row.try_get::<i64, _>("two_factor").ok())
+        == Some(1);
+    if two_factor {
+        let token = crate::two_factor::server::open_checkpoint(state, user_id).await?;
+        return Ok(PasswordAccepted::Checkpoint { token, user_id });
+    }
+
     if account
         .as_ref()
         .and_then(|row| row.try_get::<i64, _>("failed_sign_ins").ok())
@@ -99,20 +123,21 @@ pub async fn sign_in(
         clear_failures(state, user_id).await?;
     }
 
-    if verified.needs_rehash {
-        upgrade_hash(state, user_id, password).await;
-    }
     let token = sessions::create(state, user_id, origin).await?;
     let entry = Entry::new(Event::SignInSucceeded)
         .actor(user_id, &username)
         .subject("user", user_id);
     record(&state.db, state.now(), origin, entry).await;
-    Ok(SignedIn { token, user_id })
+    Ok(PasswordAccepted::Session(SignedIn { token, user_id }))
 }
 
 /// Raises the account's failure counter in one statement, so parallel attempts each count
 /// exactly once; a failure after the window has passed starts a new window. Returns the count.
-async fn count_failure(state: &AppState, user_id: i64, now: i64) -> Result<i64, AppError> {
+pub(crate) async fn count_failure(
+    state: &AppState,
+    user_id: i64,
+    now: i64,
+) -> Result<i64, AppError> {
     let row = sqlx::query(
         r#"
         update users set

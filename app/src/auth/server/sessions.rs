@@ -52,9 +52,13 @@ pub fn clear_cookie(settings: &Settings) -> String {
     )
 }
 
-/// Finds our cookie among the request's `Cookie` headers.
+/// Finds our session cookie among the request's `Cookie` headers.
 pub fn token_from_headers(headers: &HeaderMap, settings: &Settings) -> Option<String> {
-    let name = cookie_name(settings);
+    read_cookie(headers, cookie_name(settings))
+}
+
+/// The value of the cookie called `name`, if present and of a plausible length.
+pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
@@ -67,7 +71,7 @@ pub fn token_from_headers(headers: &HeaderMap, settings: &Settings) -> Option<St
 }
 
 /// 256 random bits, hex-encoded.
-fn new_token() -> String {
+pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { startSmtpReceiver } from "./smtp-receiver";
 
 // Starts the release binary on a fresh SQLite database in a scratch folder and waits until
 // /healthz answers. The server's log goes to a file so tests can read the setup token from it,
@@ -14,6 +15,9 @@ export default async function globalSetup() {
   const logPath = join(dir, "server.log");
   const log = openSync(logPath, "w");
   const binary = process.env.GATEHOUSE_BIN ?? join(root, "target/release/gatehouse");
+  // The panel sends its mail over real SMTP to a receiver on loopback.
+  const mailDir = join(dir, "smtp");
+  const smtp = await startSmtpReceiver(mailDir);
 
   const server = spawn(binary, ["serve"], {
     cwd: dir,
@@ -22,7 +26,7 @@ export default async function globalSetup() {
       GATEHOUSE_DATABASE_URL: `sqlite:${join(dir, "gatehouse.db")}`,
       GATEHOUSE_LISTEN: `127.0.0.1:${port}`,
       GATEHOUSE_PUBLIC_URL: url,
-      GATEHOUSE_OUTBOX_DIR: join(dir, "outbox"),
+      GATEHOUSE_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
       GATEHOUSE_SITE_ROOT: join(root, "target/site"),
       GATEHOUSE_LOG: "info",
       NO_COLOR: "1",
@@ -35,6 +39,7 @@ export default async function globalSetup() {
   process.env.GATEHOUSE_E2E_DIR = dir;
   process.env.GATEHOUSE_E2E_DATABASE_URL = `sqlite:${join(dir, "gatehouse.db")}`;
   process.env.GATEHOUSE_BIN = binary;
+  process.env.GATEHOUSE_E2E_MAIL_DIR = mailDir;
 
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -51,5 +56,6 @@ export default async function globalSetup() {
 
   return async () => {
     server.kill("SIGTERM");
+    smtp.server.close();
   };
 }

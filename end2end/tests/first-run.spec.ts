@@ -59,7 +59,7 @@ test("first run: create the admin, sign in, sign out", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Your servers" })).toBeVisible();
   await expect(page.getByText("Rita Root")).toBeVisible();
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/");
   await expect(page).toHaveURL(/\/login$/);

@@ -1,4 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Browser, expect, Page } from "@playwright/test";
 
 let counter = 0;
@@ -51,4 +54,56 @@ export async function twoBrowsers(browser: Browser, username: string, password: 
     await second.close();
   };
   return { a, b, close };
+}
+
+/// RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s) for a base32 secret at a given 30-second step.
+export function totpAt(secret: string, step: number): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret.replace(/=+$/, "").toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  }
+  const bytes = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", bytes).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, "0");
+}
+
+export const currentStep = () => Math.floor(Date.now() / 1000 / 30);
+
+/// Decodes the text/plain part of a raw message (7bit, quoted-printable or base64).
+function plainText(raw: string): string {
+  const boundary = raw.match(/boundary="?([^";\r\n]+)"?/i)?.[1];
+  const parts = boundary ? raw.split(`--${boundary}`) : [raw];
+  const part = parts.find((p) => /content-type:\s*text\/plain/i.test(p)) ?? raw;
+  const split = part.indexOf("\r\n\r\n");
+  const headers = part.slice(0, split);
+  const body = part.slice(split + 4);
+  const encoding = headers.match(/content-transfer-encoding:\s*(\S+)/i)?.[1]?.toLowerCase();
+  if (encoding === "base64") return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  if (encoding === "quoted-printable") {
+    const bytes = body
+      .replace(/=\r\n/g, "")
+      .replace(/=([0-9A-F]{2})/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+    return Buffer.from(bytes, "latin1").toString("utf8");
+  }
+  return body;
+}
+
+/// Waits for a message to `to` received over SMTP and returns its decoded text.
+export async function waitForMail(to: string, subject: RegExp): Promise<string> {
+  const dir = process.env.GATEHOUSE_E2E_MAIL_DIR!;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    for (const file of readdirSync(dir).sort().reverse()) {
+      const raw = readFileSync(join(dir, file), "utf8");
+      const header = raw.slice(0, raw.indexOf("\r\n\r\n"));
+      if (header.includes(to) && subject.test(header)) return plainText(raw);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail to ${to} matching ${subject}`);
 }

@@ -32,6 +32,10 @@ pub enum AppError {
     /// Signed in, but the rule refuses; `missing` names the permission key when there is one.
     #[error("You do not have permission to do that.")]
     Forbidden { missing: Option<String> },
+    /// The account must turn on two-factor authentication before it may do anything but manage
+    /// itself; the interface turns this into a banner leading to enrolment.
+    #[error("Turn on two-factor authentication to continue.")]
+    TwoFactorRequired,
     /// The thing does not exist, or the caller may not know that it does.
     #[error("Not found.")]
     NotFound,
@@ -70,7 +74,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthorized | Self::InvalidCredentials => 401,
-            Self::Forbidden { .. } => 403,
+            Self::Forbidden { .. } | Self::TwoFactorRequired => 403,
             Self::NotFound => 404,
             Self::Validation { .. } => 422,
             Self::Conflict { .. } => 409,
@@ -120,6 +124,7 @@ mod tests {
             (AppError::Unauthorized, 401),
             (AppError::InvalidCredentials, 401),
             (AppError::Forbidden { missing: None }, 403),
+            (AppError::TwoFactorRequired, 403),
             (AppError::NotFound, 404),
             (AppError::field("username", "taken"), 422),
             (

@@ -13,7 +13,10 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod mail;
 pub mod password_links;
+pub mod permissions;
 pub mod public;
+pub mod roles;
+pub mod settings;
 pub mod setup;
 pub mod shell;
 pub mod two_factor;

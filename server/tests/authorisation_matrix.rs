@@ -22,117 +22,186 @@ enum Rule {
     SignedIn,
     /// Only a caller holding a two-factor checkpoint; everyone else gets 401.
     Checkpoint,
+    /// Holders of this admin permission: 401 when signed out, 403 without it.
+    Admin(&'static str),
+    /// Root admins only: 401 when signed out, 403 otherwise.
+    Root,
 }
 
-/// Form fields for a call.
-type Fields = &'static [(&'static str, &'static str)];
+/// Arguments for a call: form fields, or a JSON body for functions with structured input.
+#[derive(Debug, Clone, Copy)]
+enum Args {
+    Form(&'static [(&'static str, &'static str)]),
+    Json(&'static str),
+}
+
+use Args::{Form, Json};
 
 /// Each server function: path, method, rule, and valid arguments for a call.
-const MATRIX: &[(&str, &str, Rule, Fields)] = &[
-    ("/api/public/info", "GET", Rule::Public, &[]),
-    ("/api/auth/me", "GET", Rule::Public, &[]),
+const MATRIX: &[(&str, &str, Rule, Args)] = &[
+    ("/api/public/info", "GET", Rule::Public, Form(&[])),
+    ("/api/auth/me", "GET", Rule::Public, Form(&[])),
     (
         "/api/auth/login",
         "POST",
         Rule::Public,
-        &[
+        Form(&[
             ("identifier", "matrix.admin"),
             ("password", common::PASSWORD),
-        ],
+        ]),
     ),
-    ("/api/auth/logout", "POST", Rule::SignedIn, &[]),
+    ("/api/auth/logout", "POST", Rule::SignedIn, Form(&[])),
+    (
+        "/api/auth/two-factor",
+        "POST",
+        Rule::Checkpoint,
+        Form(&[("code", "000000")]),
+    ),
     (
         "/api/setup",
         "POST",
         Rule::Public,
-        &[
+        Form(&[
             ("token", "x"),
             ("username", "someone"),
             ("email", "someone@example.test"),
             ("first_name", "Some"),
             ("last_name", "One"),
             ("password", common::PASSWORD),
-        ],
-    ),
-    (
-        "/api/account/profile",
-        "POST",
-        Rule::SignedIn,
-        &[
-            ("first_name", "Matrix"),
-            ("last_name", "Caller"),
-            ("language", "en"),
-        ],
-    ),
-    (
-        "/api/account/email",
-        "POST",
-        Rule::SignedIn,
-        &[
-            ("current_password", "wrong password"),
-            ("email", "m@example.test"),
-        ],
-    ),
-    (
-        "/api/account/password",
-        "POST",
-        Rule::SignedIn,
-        &[
-            ("current_password", "wrong password"),
-            ("new_password", "another passphrase"),
-        ],
-    ),
-    ("/api/account/sessions", "GET", Rule::SignedIn, &[]),
-    (
-        "/api/account/sessions/revoke",
-        "POST",
-        Rule::SignedIn,
-        &[("id", "0")],
-    ),
-    (
-        "/api/account/sessions/revoke-others",
-        "POST",
-        Rule::SignedIn,
-        &[],
-    ),
-    ("/api/account/activity", "GET", Rule::SignedIn, &[]),
-    (
-        "/api/auth/two-factor",
-        "POST",
-        Rule::Checkpoint,
-        &[("code", "000000")],
-    ),
-    ("/api/account/two-factor", "GET", Rule::SignedIn, &[]),
-    ("/api/account/two-factor/start", "POST", Rule::SignedIn, &[]),
-    (
-        "/api/account/two-factor/confirm",
-        "POST",
-        Rule::SignedIn,
-        &[("password", "wrong password"), ("code", "000000")],
-    ),
-    (
-        "/api/account/two-factor/recovery-codes",
-        "POST",
-        Rule::SignedIn,
-        &[("password", "wrong password"), ("code", "000000")],
-    ),
-    (
-        "/api/account/two-factor/disable",
-        "POST",
-        Rule::SignedIn,
-        &[("password", "wrong password"), ("code", "000000")],
-    ),
-    (
-        "/api/password/forgot",
-        "POST",
-        Rule::Public,
-        &[("email", "someone@example.test")],
+        ]),
     ),
     (
         "/api/password/set",
         "POST",
         Rule::Public,
-        &[("token", "0000"), ("password", common::PASSWORD)],
+        Form(&[("token", "0000"), ("password", common::PASSWORD)]),
+    ),
+    (
+        "/api/password/forgot",
+        "POST",
+        Rule::Public,
+        Form(&[("email", "someone@example.test")]),
+    ),
+    (
+        "/api/account/profile",
+        "POST",
+        Rule::SignedIn,
+        Form(&[
+            ("first_name", "Matrix"),
+            ("last_name", "Caller"),
+            ("language", "en"),
+        ]),
+    ),
+    (
+        "/api/account/email",
+        "POST",
+        Rule::SignedIn,
+        Form(&[
+            ("current_password", "wrong password"),
+            ("email", "m@example.test"),
+        ]),
+    ),
+    (
+        "/api/account/password",
+        "POST",
+        Rule::SignedIn,
+        Form(&[
+            ("current_password", "wrong password"),
+            ("new_password", "another passphrase"),
+        ]),
+    ),
+    ("/api/account/sessions", "GET", Rule::SignedIn, Form(&[])),
+    (
+        "/api/account/sessions/revoke",
+        "POST",
+        Rule::SignedIn,
+        Form(&[("id", "0")]),
+    ),
+    (
+        "/api/account/sessions/revoke-others",
+        "POST",
+        Rule::SignedIn,
+        Form(&[]),
+    ),
+    ("/api/account/activity", "GET", Rule::SignedIn, Form(&[])),
+    ("/api/account/two-factor", "GET", Rule::SignedIn, Form(&[])),
+    (
+        "/api/account/two-factor/start",
+        "POST",
+        Rule::SignedIn,
+        Form(&[]),
+    ),
+    (
+        "/api/account/two-factor/confirm",
+        "POST",
+        Rule::SignedIn,
+        Form(&[("password", "wrong password"), ("code", "000000")]),
+    ),
+    (
+        "/api/account/two-factor/recovery-codes",
+        "POST",
+        Rule::SignedIn,
+        Form(&[("password", "wrong password"), ("code", "000000")]),
+    ),
+    (
+        "/api/account/two-factor/disable",
+        "POST",
+        Rule::SignedIn,
+        Form(&[("password", "wrong password"), ("code", "000000")]),
+    ),
+    (
+        "/api/admin/roles",
+        "GET",
+        Rule::Admin("roles.read"),
+        Form(&[]),
+    ),
+    (
+        "/api/admin/roles/get",
+        "GET",
+        Rule::Admin("roles.read"),
+        Form(&[("id", "0")]),
+    ),
+    (
+        "/api/admin/roles/holders",
+        "GET",
+        Rule::Admin("roles.read"),
+        Form(&[("id", "0")]),
+    ),
+    (
+        "/api/admin/roles/create",
+        "POST",
+        Rule::Admin("roles.create"),
+        Json(r#"{"input":{"name":"Matrix role"}}"#),
+    ),
+    (
+        "/api/admin/roles/update",
+        "POST",
+        Rule::Admin("roles.update"),
+        Json(r#"{"id":0,"version":1,"input":{"name":"Matrix role"}}"#),
+    ),
+    (
+        "/api/admin/roles/duplicate",
+        "POST",
+        Rule::Admin("roles.create"),
+        Json(r#"{"id":0}"#),
+    ),
+    (
+        "/api/admin/roles/delete",
+        "POST",
+        Rule::Admin("roles.delete"),
+        Json(r#"{"id":0}"#),
+    ),
+    (
+        "/api/admin/settings/two-factor-policy",
+        "GET",
+        Rule::Root,
+        Form(&[]),
+    ),
+    (
+        "/api/admin/settings/two-factor-policy/set",
+        "POST",
+        Rule::Root,
+        Form(&[("policy", "none")]),
     ),
 ];
 
@@ -167,20 +236,27 @@ async fn call(
     app: &TestApp,
     path: &str,
     method: &str,
-    args: &[(&str, &str)],
+    args: Args,
     cookie: Option<&str>,
-) -> StatusCode {
+) -> common::TestResponse {
+    let fields = match args {
+        Json(body) => {
+            let body = serde_json::from_str(body).unwrap();
+            return app.post_json(path, body, cookie).await;
+        }
+        Form(fields) => fields,
+    };
     match method {
         "GET" => {
-            let query = serde_urlencoded::to_string(args).unwrap();
+            let query = serde_urlencoded::to_string(fields).unwrap();
             let uri = if query.is_empty() {
                 path.to_owned()
             } else {
                 format!("{path}?{query}")
             };
-            app.get(&uri, cookie).await.status
+            app.get(&uri, cookie).await
         }
-        _ => app.post_form(path, args, cookie).await.status,
+        _ => app.post_form(path, fields, cookie).await,
     }
 }
 
@@ -219,7 +295,8 @@ async fn each_caller_gets_what_the_matrix_says(backend: Backend) {
                 Caller::User => Some(app.sign_in("matrix.user", common::PASSWORD).await),
                 Caller::Admin => Some(app.sign_in("matrix.admin", common::PASSWORD).await),
             };
-            let status = call(&app, path, method, args, cookie.as_deref()).await;
+            let response = call(&app, path, method, *args, cookie.as_deref()).await;
+            let status = response.status;
             let refused = matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
             assert!(!status.is_server_error(), "{path} as {caller:?}: {status}");
             match (rule, caller) {
@@ -240,6 +317,19 @@ async fn each_caller_gets_what_the_matrix_says(backend: Backend) {
                 }
                 (Rule::Checkpoint, _) => {
                     assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} as {caller:?}")
+                }
+                (Rule::Admin(_) | Rule::Root, Caller::Anonymous | Caller::Checkpoint) => {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} as {caller:?}")
+                }
+                (Rule::Admin(key), Caller::User) => {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{path} as {caller:?}");
+                    assert_eq!(response.json()["missing"], *key, "{path} names its key");
+                }
+                (Rule::Root, Caller::User) => {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{path} as {caller:?}")
+                }
+                (Rule::Admin(_) | Rule::Root, Caller::Admin) => {
+                    assert!(!refused, "{path} as {caller:?}: {status}")
                 }
             }
         }

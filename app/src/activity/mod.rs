@@ -30,6 +30,11 @@ pub enum Event {
     TwoFactorDisabled,
     RecoveryCodesRegenerated,
     TwoFactorDisabledByAdmin,
+    RoleCreated,
+    RoleUpdated,
+    RoleDuplicated,
+    RoleDeleted,
+    TwoFactorPolicyChanged,
 }
 
 impl Event {
@@ -53,6 +58,11 @@ impl Event {
         Event::TwoFactorDisabled,
         Event::RecoveryCodesRegenerated,
         Event::TwoFactorDisabledByAdmin,
+        Event::RoleCreated,
+        Event::RoleUpdated,
+        Event::RoleDuplicated,
+        Event::RoleDeleted,
+        Event::TwoFactorPolicyChanged,
     ];
 
     /// The stored key.
@@ -77,6 +87,11 @@ impl Event {
             Event::TwoFactorDisabled => "account:two-factor.disabled",
             Event::RecoveryCodesRegenerated => "account:recovery-codes.regenerated",
             Event::TwoFactorDisabledByAdmin => "admin:two-factor.disabled",
+            Event::RoleCreated => "admin:role.created",
+            Event::RoleUpdated => "admin:role.updated",
+            Event::RoleDuplicated => "admin:role.duplicated",
+            Event::RoleDeleted => "admin:role.deleted",
+            Event::TwoFactorPolicyChanged => "admin:two-factor-policy.changed",
         }
     }
 
@@ -104,6 +119,11 @@ impl Event {
             Event::TwoFactorDisabledByAdmin => {
                 "Two-factor authentication turned off by an administrator"
             }
+            Event::RoleCreated => "Created a role",
+            Event::RoleUpdated => "Changed a role",
+            Event::RoleDuplicated => "Duplicated a role",
+            Event::RoleDeleted => "Deleted a role",
+            Event::TwoFactorPolicyChanged => "Changed the two-factor policy",
         }
     }
 

@@ -9,10 +9,12 @@ use super::rate_limit::Bucket;
 use super::{AppState, Settings};
 use crate::auth::server::sessions;
 use crate::error::AppError;
+use crate::permissions::{AdminPermission, RolePermissions, ServerPermission};
 use crate::users::SessionUser;
 use axum::extract::ConnectInfo;
 use http::request::Parts;
 use leptos::prelude::use_context;
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 
 /// Where a request came from, for rate limits and the activity log.
@@ -35,6 +37,21 @@ pub struct Request {
 pub struct Caller {
     pub user: SessionUser,
     pub session_id: i64,
+    /// The role's permissions as stored, for the "grant only what you hold" guards.
+    pub role_permissions: Option<RolePermissions>,
+}
+
+impl Caller {
+    /// Server permissions the caller holds on every server through their role.
+    pub fn role_server_permissions(&self) -> BTreeSet<ServerPermission> {
+        if self.user.is_admin {
+            return ServerPermission::ALL.iter().copied().collect();
+        }
+        self.role_permissions
+            .as_ref()
+            .map(|role| role.server.clone())
+            .unwrap_or_default()
+    }
 }
 
 fn state() -> Result<AppState, AppError> {
@@ -77,10 +94,40 @@ pub async fn public() -> Result<Request, AppError> {
     })
 }
 
-/// Declares a function for signed-in users only: anyone else gets 401.
+/// Declares a function for signed-in users managing their own account: anyone else gets 401.
+/// Users whom the two-factor policy confines still pass, so they can enrol.
 pub async fn signed_in() -> Result<(Request, Caller), AppError> {
     let request = public().await?;
     let caller = request.caller().await?.ok_or(AppError::Unauthorized)?;
+    Ok((request, caller))
+}
+
+/// Declares a function for signed-in users who are not confined by the two-factor policy.
+pub async fn active() -> Result<(Request, Caller), AppError> {
+    let (request, caller) = signed_in().await?;
+    if caller.user.confined() {
+        return Err(AppError::TwoFactorRequired);
+    }
+    Ok((request, caller))
+}
+
+/// Declares a function for root admins only (panel settings).
+pub async fn root() -> Result<(Request, Caller), AppError> {
+    let (request, caller) = active().await?;
+    if !caller.user.is_admin {
+        return Err(AppError::Forbidden { missing: None });
+    }
+    Ok((request, caller))
+}
+
+/// Declares a function for holders of an admin permission: 401 anonymous, 403 without it.
+pub async fn admin(permission: AdminPermission) -> Result<(Request, Caller), AppError> {
+    let (request, caller) = active().await?;
+    if !caller.user.can(permission) {
+        return Err(AppError::Forbidden {
+            missing: Some(permission.key().to_owned()),
+        });
+    }
     Ok((request, caller))
 }
 

@@ -4,7 +4,9 @@
 pub mod server;
 pub mod validation;
 
+use crate::permissions::AdminPermission;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// The languages the interface offers, as (code, name in that language).
 pub const LANGUAGES: &[(&str, &str)] = &[("en", "English"), ("de", "Deutsch"), ("fr", "Français")];
@@ -34,7 +36,14 @@ impl std::fmt::Debug for Password {
     }
 }
 
-/// The signed-in user as the interface needs them.
+/// A role as other records refer to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The signed-in user as the interface needs them, resolved from fresh rows on every request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionUser {
     pub id: i64,
@@ -44,10 +53,25 @@ pub struct SessionUser {
     pub last_name: String,
     pub language: String,
     pub is_admin: bool,
+    pub role: Option<RoleRef>,
+    /// Effective admin permissions (everything for a root admin).
+    pub admin_permissions: BTreeSet<AdminPermission>,
+    pub two_factor_enabled: bool,
+    /// The global policy or the role demands two-factor.
+    pub two_factor_required: bool,
 }
 
 impl SessionUser {
     pub fn display_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
+    }
+
+    /// Must enrol in two-factor before doing anything but managing the account.
+    pub fn confined(&self) -> bool {
+        self.two_factor_required && !self.two_factor_enabled
+    }
+
+    pub fn can(&self, permission: AdminPermission) -> bool {
+        self.admin_permissions.contains(&permission)
     }
 }

@@ -285,11 +285,59 @@ impl TestApp {
         self.send(request.body(Body::from(body)).unwrap()).await
     }
 
+    /// POSTs a JSON body, as the server functions that take structured input expect.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+        cookie: Option<&str>,
+    ) -> TestResponse {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    /// Creates a role through the API as `cookie`'s user; returns the answer.
+    pub async fn create_role(
+        &self,
+        cookie: &str,
+        name: &str,
+        admin: &[&str],
+        server: &[&str],
+    ) -> TestResponse {
+        let body = serde_json::json!({
+            "input": { "name": name, "admin_permissions": admin, "server_permissions": server }
+        });
+        self.post_json("/api/admin/roles/create", body, Some(cookie))
+            .await
+    }
+
+    /// Gives a user a role, directly in storage.
+    pub async fn assign_role(&self, user_id: i64, role_id: i64) {
+        app::roles::server::assign(&self.state, user_id, Some(role_id))
+            .await
+            .unwrap();
+    }
+
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> TestResponse {
+        // Pages are asked for as a browser would; server functions as their client does.
+        let accept = if path.starts_with("/api/") {
+            "application/json"
+        } else {
+            "text/html"
+        };
         let mut request = Request::builder()
             .uri(path)
             .header(header::HOST, "127.0.0.1:3000")
-            .header(header::ACCEPT, "text/html,application/json");
+            .header(header::ACCEPT, accept);
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
         }

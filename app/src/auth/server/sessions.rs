@@ -6,11 +6,17 @@
 use crate::context::request::{Caller, Origin};
 use crate::context::{AppState, Settings};
 use crate::error::AppError;
-use crate::users::SessionUser;
+use crate::permissions::{
+    admin_permissions, parse_keys, AdminPermission, Principal, RolePermissions, ServerPermission,
+};
+use crate::settings::TwoFactorPolicy;
+use crate::users::{RoleRef, SessionUser};
 use http::HeaderMap;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::collections::BTreeSet;
 
 /// How stale `last_seen_at` may get before a request refreshes it; saves a write per request.
 const TOUCH_INTERVAL_SECS: i64 = 60;
@@ -110,9 +116,14 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Caller>, Ap
     let row = sqlx::query(
         r#"
         select s.id as session_id, s.last_seen_at,
-               u.id, u.username, u.email, u.first_name, u.last_name, u.language, u.is_admin
+               u.id, u.username, u.email, u.first_name, u.last_name, u.language, u.is_admin,
+               case when u.totp_secret is null then 0 else 1 end as two_factor,
+               r.id as role_id, r.name as role_name, r.admin_permissions, r.server_permissions,
+               r.require_two_factor,
+               (select value from settings where key = 'two_factor_policy') as policy
         from sessions s
         join users u on u.id = s.user_id
+        left join roles r on r.id = u.role_id
         where s.token_hash = $1 and s.expires_at > $2 and s.last_seen_at > $3
         "#,
     )
@@ -133,7 +144,43 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Caller>, Ap
             .execute(state.db.pool())
             .await?;
     }
-    Ok(Some(Caller {
+    Ok(Some(caller_from_row(&row, session_id)?))
+}
+
+/// Builds the caller from a row of the session query: the role's permissions are resolved
+/// here, from this request's rows, and never cached.
+fn caller_from_row(row: &AnyRow, session_id: i64) -> Result<Caller, AppError> {
+    let is_admin = row.try_get::<i64, _>("is_admin")? == 1;
+    let role_id: Option<i64> = row.try_get("role_id")?;
+    let role = match role_id {
+        Some(id) => Some((
+            RoleRef {
+                id,
+                name: row.try_get("role_name")?,
+            },
+            RolePermissions {
+                admin: stored_keys(row.try_get("admin_permissions")?, AdminPermission::from_key),
+                server: stored_keys(
+                    row.try_get("server_permissions")?,
+                    ServerPermission::from_key,
+                ),
+            },
+            row.try_get::<Option<i64>, _>("require_two_factor")? == Some(1),
+        )),
+        None => None,
+    };
+    let policy: Option<String> = row.try_get("policy")?;
+    let policy = policy
+        .as_deref()
+        .and_then(TwoFactorPolicy::from_key)
+        .unwrap_or_default();
+    let role_permissions = role.as_ref().map(|(_, permissions, _)| permissions.clone());
+    let admin_permissions = admin_permissions(Principal {
+        is_admin,
+        role: role_permissions.as_ref(),
+    });
+    let role_requires = role.as_ref().is_some_and(|(_, _, requires)| *requires);
+    Ok(Caller {
         session_id,
         user: SessionUser {
             id: row.try_get("id")?,
@@ -142,9 +189,35 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Caller>, Ap
             first_name: row.try_get("first_name")?,
             last_name: row.try_get("last_name")?,
             language: row.try_get("language")?,
-            is_admin: row.try_get::<i64, _>("is_admin")? == 1,
+            is_admin,
+            role: role.map(|(role, _, _)| role),
+            two_factor_required: policy.requires(
+                is_admin,
+                !admin_permissions.is_empty(),
+                role_requires,
+            ),
+            admin_permissions,
+            two_factor_enabled: row.try_get::<i64, _>("two_factor")? == 1,
         },
-    }))
+        role_permissions,
+    })
+}
+
+/// Parses a stored JSON array of keys. Keys the catalogue no longer knows are ignored with a
+/// warning, never granted.
+pub fn stored_keys<T: Ord>(json: String, parse: impl Fn(&str) -> Option<T>) -> BTreeSet<T> {
+    let keys: Vec<String> = serde_json::from_str(&json).unwrap_or_else(|error| {
+        tracing::warn!(%error, "a stored permission list is not a JSON array");
+        Vec::new()
+    });
+    let (known, unknown) = parse_keys(&keys, parse);
+    if !unknown.is_empty() {
+        tracing::warn!(
+            ?unknown,
+            "ignoring stored permission keys the catalogue does not know"
+        );
+    }
+    known
 }
 
 /// Ends one session.

@@ -1,0 +1,1 @@
+//! The role pages of the admin area.

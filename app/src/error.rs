@@ -48,7 +48,7 @@ pub enum AppError {
     /// Too many attempts from this address or on this account.
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     RateLimited { retry_after: u64 },
-    /// The request itself is malformed (wrong types, missing or unknown fields).
+    /// The request itself is malformed (wrong types, missing fields, unknown fields in JSON).
     #[error("The request could not be understood.")]
     BadRequest,
     /// A dependency (the database) is unavailable; retrying later may work.

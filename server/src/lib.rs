@@ -86,11 +86,7 @@ pub async fn production_state(
 /// The whole HTTP surface.
 pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
-    let public_origin = state.settings.public_url.origin().ascii_serialization();
-    let guard = middleware::Guard {
-        public_origin: public_origin.into(),
-        https: state.settings.secure_cookies(),
-    };
+    let guard = middleware::Guard::for_public_url(&state.settings.public_url);
     let server_state = ServerState {
         app: state.clone(),
         leptos: leptos.clone(),
@@ -120,6 +116,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         // Server functions are registered by `leptos_routes_with_context` at their stable
         // `/api/...` paths; these layers cover them and the pages alike.
         .layer(axum::middleware::from_fn(middleware::error_status))
+        .layer(axum::middleware::from_fn(middleware::drop_error_parameters))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             guard.clone(),
@@ -148,8 +145,8 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Sen
     if let Some(token) = app::setup::server::open_if_needed(&state).await? {
         let base = state.settings.public_base();
         tracing::warn!("no account exists yet: finish setup at {base}/setup");
-        // Printed on its own line so an operator (or a test) can find it.
-        tracing::warn!("Setup token: {token}");
+        // Printed on its own line, whatever the log level, so an operator (or a test) finds it.
+        eprintln!("Setup token: {token}");
     }
     let leptos = leptos_options(&config);
     let app = router(state, leptos);

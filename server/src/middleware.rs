@@ -13,9 +13,31 @@ use std::sync::Arc;
 /// What the guards need to know about the deployment.
 #[derive(Clone)]
 pub struct Guard {
-    /// `scheme://host[:port]` of the public URL.
-    pub public_origin: Arc<str>,
+    /// `scheme://host[:port]` of the public URL, and when that host is a loopback name, the
+    /// other loopback spellings of it. The request's own `Host` is never trusted for this: a
+    /// rebound DNS name would make any origin look like ours.
+    pub allowed_origins: Arc<[String]>,
     pub https: bool,
+}
+
+impl Guard {
+    pub fn for_public_url(url: &url::Url) -> Self {
+        let origin = url.origin().ascii_serialization();
+        let mut allowed = vec![origin];
+        let loopback = ["127.0.0.1", "localhost", "[::1]"];
+        if let Some(host) = url.host_str() {
+            if loopback.contains(&host) {
+                let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+                for name in loopback {
+                    allowed.push(format!("{}://{name}{port}", url.scheme()));
+                }
+            }
+        }
+        Self {
+            allowed_origins: allowed.into(),
+            https: url.scheme() == "https",
+        }
+    }
 }
 
 /// Refuses state-changing requests that another site made the browser send (security.md K5):
@@ -39,11 +61,11 @@ pub async fn refuse_cross_site(
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("null");
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-        let scheme = if guard.https { "https" } else { "http" };
-        let addressed = host.map(|host| format!("{scheme}://{host}"));
-        let same = origin == &*guard.public_origin || addressed.as_deref() == Some(origin);
-        if !same {
+        if !guard
+            .allowed_origins
+            .iter()
+            .any(|allowed| allowed == origin)
+        {
             return refused();
         }
     }
@@ -66,7 +88,10 @@ fn refused() -> Response {
 /// decision lives in `AppError::status` alone. Only error responses are inspected.
 pub async fn error_status(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if !response.headers().contains_key("serverfnerror") {
+    // A plain form post without JavaScript gets a redirect back to its page; keep it one.
+    if !response.headers().contains_key("serverfnerror")
+        || response.headers().contains_key(header::LOCATION)
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -87,6 +112,35 @@ pub async fn error_status(request: Request, next: Next) -> Response {
         Err(_) => parts.status = StatusCode::INTERNAL_SERVER_ERROR,
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Leptos carries the error of a form posted without JavaScript back to the page in the
+/// `__err` query parameter, and renders it. Anyone could craft such a link to put their own
+/// words in the panel's error box, so pages never accept it: the parameter is dropped with a
+/// redirect to the clean address. (Without JavaScript, a refused form therefore comes back
+/// without its message; with JavaScript, errors never travel through the URL.)
+pub async fn drop_error_parameters(request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    if request.method() == Method::GET && !uri.path().starts_with("/api/") {
+        if let Some(query) = uri.query() {
+            if query
+                .split('&')
+                .any(|pair| pair.starts_with("__err=") || pair.starts_with("__path="))
+            {
+                let kept: Vec<&str> = query
+                    .split('&')
+                    .filter(|pair| !pair.starts_with("__err=") && !pair.starts_with("__path="))
+                    .collect();
+                let target = if kept.is_empty() {
+                    uri.path().to_owned()
+                } else {
+                    format!("{}?{}", uri.path(), kept.join("&"))
+                };
+                return axum::response::Redirect::to(&target).into_response();
+            }
+        }
+    }
+    next.run(request).await
 }
 
 /// Security headers on every response (security.md K6). Pages set their own

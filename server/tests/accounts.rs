@@ -525,7 +525,56 @@ async fn sign_in_is_limited_per_address_without_a_global_bucket(backend: Backend
     assert_eq!(link.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+async fn wrong_current_passwords_count_towards_the_lockout(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let cookie = app.signed_in_user("session.thief.target", false).await;
+    for guess in 0..10 {
+        let response = app
+            .post_form(
+                "/api/account/password",
+                &[
+                    ("current_password", &format!("guess number {guess}")),
+                    ("new_password", NEW_PASSWORD),
+                ],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(
+        app.scalar(
+            "select count(*) from activity_log where event = 'account:password-check.failed'"
+        )
+        .await,
+        10
+    );
+    // Locked: even the right current password is refused now, and so is signing in.
+    let right = app
+        .post_form(
+            "/api/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", NEW_PASSWORD),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let login = app
+        .post_form(
+            "/api/auth/login",
+            &[
+                ("identifier", "session.thief.target"),
+                ("password", PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::UNAUTHORIZED);
+}
+
 on_both_backends!(
+    wrong_current_passwords_count_towards_the_lockout,
     each_validation_rule_gives_a_field_error_at_its_boundary,
     usernames_and_emails_conflict_regardless_of_case,
     profile_changes_are_validated_saved_and_logged,

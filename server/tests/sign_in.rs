@@ -200,34 +200,40 @@ async fn a_cross_site_post_is_refused_and_changes_nothing(backend: Backend) {
     let cookie = app.signed_in_user("mallory.target", false).await;
     let sessions_before = app.scalar("select count(*) from sessions").await;
 
-    for (name, value) in [
-        ("origin", "https://evil.example"),
-        ("sec-fetch-site", "cross-site"),
-        ("origin", "null"),
+    for (host, name, value) in [
+        ("127.0.0.1:3000", "origin", "https://evil.example"),
+        ("127.0.0.1:3000", "sec-fetch-site", "cross-site"),
+        ("127.0.0.1:3000", "origin", "null"),
+        // A rebound name: the origin matches the Host, but not the panel.
+        ("evil.example", "origin", "http://evil.example"),
     ] {
         let request = http::Request::builder()
             .method("POST")
             .uri("/api/auth/logout")
-            .header("host", "127.0.0.1:3000")
+            .header("host", host)
             .header("cookie", &cookie)
             .header(name, value)
             .body(axum::body::Body::empty())
             .unwrap();
         let response = app.send(request).await;
-        assert_eq!(response.status, StatusCode::FORBIDDEN, "{name}: {value}");
+        assert_eq!(
+            response.status,
+            StatusCode::FORBIDDEN,
+            "{host} {name}: {value}"
+        );
     }
     assert_eq!(
         app.scalar("select count(*) from sessions").await,
         sessions_before
     );
 
-    // The panel's own origin passes.
+    // The panel's own origin passes, in any loopback spelling of it.
     let request = http::Request::builder()
         .method("POST")
         .uri("/api/auth/logout")
-        .header("host", "127.0.0.1:3000")
+        .header("host", "localhost:3000")
         .header("cookie", &cookie)
-        .header("origin", "http://127.0.0.1:3000")
+        .header("origin", "http://localhost:3000")
         .header("sec-fetch-site", "same-origin")
         .body(axum::body::Body::empty())
         .unwrap();
@@ -301,7 +307,30 @@ async fn an_oversized_password_is_refused_without_hashing(backend: Backend) {
     assert_eq!(app.state.hasher.calls(), before);
 }
 
+async fn error_text_in_a_link_never_reaches_the_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user("someone", false).await;
+    let crafted = "/login?__path=%2Fapi%2Fauth%2Flogin&__err=eyJraW5kIjoiY29uZmxpY3QiLCJtZXNzYWdlIjoiQ2FsbCB1cyJ9";
+    let response = app.get(crafted, None).await;
+    assert!(response.status.is_redirection(), "{}", response.status);
+    assert_eq!(response.headers["location"], "/login");
+}
+
+async fn a_password_link_page_carries_its_token_without_javascript(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.create_user("linked", false).await;
+    let token = "ab".repeat(32);
+    let page = app.get(&format!("/password/set?token={token}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!("value=\"{token}\"")),
+        "the form holds the token"
+    );
+}
+
 on_both_backends!(
+    error_text_in_a_link_never_reaches_the_page,
+    a_password_link_page_carries_its_token_without_javascript,
     unknown_user_and_wrong_password_answer_identically_after_one_hash_each,
     sign_in_accepts_username_or_email_in_any_case,
     the_session_cookie_is_http_only_same_site_and_changes_at_each_sign_in,

@@ -266,7 +266,8 @@ async fn the_checkpoint_is_not_a_session_expires_and_dies_after_five_wrong_codes
     assert_eq!(
         app.scalar("select failed_sign_ins from users where username = 'checkpointed'")
             .await,
-        5
+        6,
+        "the password step and the five wrong codes all count towards the lockout"
     );
 
     // A checkpoint older than five minutes is dead.

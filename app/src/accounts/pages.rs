@@ -67,6 +67,25 @@ pub fn AccountPage() -> impl IntoView {
     let password = ServerAction::<ChangePassword>::new();
     let new_password = RwSignal::new(String::new());
 
+    // Secrets do not linger in a form once it has done its work.
+    let email_form = NodeRef::<leptos::html::Form>::new();
+    let password_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move || {
+        if let Some(Ok(_)) = email.value().get() {
+            if let Some(form) = email_form.get() {
+                form.reset();
+            }
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(())) = password.value().get() {
+            if let Some(form) = password_form.get() {
+                form.reset();
+            }
+            new_password.set(String::new());
+        }
+    });
+
     // The header shows the name: update it in place rather than reloading the whole frame.
     let header_name = use_context::<HeaderName>();
     Effect::new(move || {
@@ -122,13 +141,13 @@ pub fn AccountPage() -> impl IntoView {
                             <FieldMessage id="language-error" message=field(profile_error, "language") />
                             <ErrorBanner id="profile-error" error=profile_error />
                             <Saved show=profile_saved text="Profile saved." />
-                            <button type="submit" class="primary">"Save profile"</button>
+                            <button type="submit" class="primary" disabled=move || profile.pending().get()>"Save profile"</button>
                         </ActionForm>
                     </section>
                     <section class="card" aria-labelledby="email-heading">
                         <h2 id="email-heading">"Email address"</h2>
                         <p>"Currently " <strong>{current_email}</strong> ". A notice goes to this address when it changes."</p>
-                        <ActionForm action=email attr:class="form">
+                        <ActionForm action=email node_ref=email_form attr:class="form">
                             <label for="email">"New email address"</label>
                             <input id="email" name="email" type="email" autocomplete="email" required />
                             <FieldMessage id="email-error" message=field(email_error, "email") />
@@ -137,13 +156,13 @@ pub fn AccountPage() -> impl IntoView {
                             <FieldMessage id="email-current-password-error" message=field(email_error, "current_password") />
                             <ErrorBanner id="email-change-error" error=email_error />
                             <Saved show=email_saved text="Email address changed." />
-                            <button type="submit" class="primary">"Change email"</button>
+                            <button type="submit" class="primary" disabled=move || email.pending().get()>"Change email"</button>
                         </ActionForm>
                     </section>
                     <section class="card" aria-labelledby="password-heading">
                         <h2 id="password-heading">"Password"</h2>
                         <p>"Changing your password signs out every other session."</p>
-                        <ActionForm action=password attr:class="form">
+                        <ActionForm action=password node_ref=password_form attr:class="form">
                             <label for="password-current-password">"Current password"</label>
                             <input id="password-current-password" name="current_password" type="password" autocomplete="current-password" required />
                             <FieldMessage id="password-current-password-error" message=field(password_error, "current_password") />
@@ -162,7 +181,7 @@ pub fn AccountPage() -> impl IntoView {
                             <FieldMessage id="new_password-error" message=field(password_error, "new_password") />
                             <ErrorBanner id="password-change-error" error=password_error />
                             <Saved show=password_saved text="Password changed. Other sessions were signed out." />
-                            <button type="submit" class="primary">"Change password"</button>
+                            <button type="submit" class="primary" disabled=move || password.pending().get()>"Change password"</button>
                         </ActionForm>
                     </section>
                 }

@@ -33,22 +33,17 @@ async fn record_own(request: &Request, caller: &Caller, event: Event, details: s
     .await;
 }
 
-/// Checks the caller's current password; a wrong one is a message on that field.
+/// Checks the caller's current password; a wrong one is a message on that field and counts
+/// towards the account's lockout like a failed sign-in.
 async fn check_current_password(
-    state: &AppState,
+    request: &Request,
     caller: &Caller,
     password: &Password,
 ) -> Result<(), AppError> {
-    let row = sqlx::query("select password_hash from users where id = $1")
-        .bind(caller.user.id)
-        .fetch_one(state.db.pool())
-        .await?;
-    let stored: Option<String> = row.try_get("password_hash")?;
-    let verified = state
-        .hasher
-        .verify(password.expose(), stored.as_deref())
-        .await?;
-    if verified.matches {
+    let state = &request.state;
+    if crate::auth::server::check_password_of(state, caller.user.id, password, &request.origin)
+        .await?
+    {
         Ok(())
     } else {
         Err(AppError::field(
@@ -126,7 +121,7 @@ pub async fn change_email(
 ) -> Result<String, AppError> {
     let state = &request.state;
     let email = EmailAddress::parse(new_email).map_err(|m| AppError::field("email", m))?;
-    check_current_password(state, caller, current_password).await?;
+    check_current_password(request, caller, current_password).await?;
 
     let taken = sqlx::query("select id from users where email_canonical = $1 and id <> $2")
         .bind(email.canonical())
@@ -174,7 +169,7 @@ pub async fn change_password(
     new_password: &Password,
 ) -> Result<String, AppError> {
     let state = &request.state;
-    check_current_password(state, caller, current_password).await?;
+    check_current_password(request, caller, current_password).await?;
     check_new_password(
         new_password.expose(),
         Some(&caller.user.username),

@@ -35,6 +35,7 @@ pub enum Event {
     RoleDuplicated,
     RoleDeleted,
     TwoFactorPolicyChanged,
+    PasswordCheckFailed,
 }
 
 impl Event {
@@ -63,6 +64,7 @@ impl Event {
         Event::RoleDuplicated,
         Event::RoleDeleted,
         Event::TwoFactorPolicyChanged,
+        Event::PasswordCheckFailed,
     ];
 
     /// The stored key.
@@ -92,6 +94,7 @@ impl Event {
             Event::RoleDuplicated => "admin:role.duplicated",
             Event::RoleDeleted => "admin:role.deleted",
             Event::TwoFactorPolicyChanged => "admin:two-factor-policy.changed",
+            Event::PasswordCheckFailed => "account:password-check.failed",
         }
     }
 
@@ -124,6 +127,7 @@ impl Event {
             Event::RoleDuplicated => "Duplicated a role",
             Event::RoleDeleted => "Deleted a role",
             Event::TwoFactorPolicyChanged => "Changed the two-factor policy",
+            Event::PasswordCheckFailed => "Wrong current password on an account change",
         }
     }
 

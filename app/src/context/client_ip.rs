@@ -14,18 +14,27 @@ pub fn client_ip(
     if !trusted.contains(&socket) {
         return Some(socket);
     }
-    let forwarded: Vec<IpAddr> = headers
+    let entries: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|entry| entry.trim().parse().ok())
+        .map(str::trim)
         .collect();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|ip| !trusted.contains(ip))
-        .or(Some(socket))
+    // From the right: skip our own proxies; the first other entry is the client. An entry that
+    // does not parse ends the search, so nothing to its left (the client's own words) is used.
+    for entry in entries.into_iter().rev() {
+        let parsed = entry
+            .parse::<IpAddr>()
+            .ok()
+            .or_else(|| entry.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()));
+        match parsed {
+            Some(ip) if trusted.contains(&ip) => continue,
+            Some(ip) => return Some(ip),
+            None => return Some(socket),
+        }
+    }
+    Some(socket)
 }
 
 #[cfg(test)]
@@ -43,6 +52,19 @@ mod tests {
         let socket: IpAddr = "198.51.100.7".parse().unwrap();
         let got = client_ip(Some(socket), &headers("203.0.113.9"), &[]);
         assert_eq!(got, Some(socket));
+    }
+
+    #[test]
+    fn an_unparsable_entry_stops_the_search_and_ports_are_understood() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let spoofed = client_ip(Some(proxy), &headers("198.51.100.1, garbage"), &[proxy]);
+        assert_eq!(spoofed, Some(proxy));
+        let with_port = client_ip(
+            Some(proxy),
+            &headers("198.51.100.1, 203.0.113.5:4123"),
+            &[proxy],
+        );
+        assert_eq!(with_port, Some("203.0.113.5".parse().unwrap()));
     }
 
     #[test]

@@ -108,6 +108,16 @@ impl Db {
         }
     }
 
+    /// The clause that locks the selected rows until the transaction ends. PostgreSQL needs
+    /// `for update`; SQLite has no such clause and needs none, because `begin_write` already
+    /// holds the database's write lock.
+    pub fn row_lock(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " for update",
+        }
+    }
+
     /// Answers whether the database responds at all.
     pub async fn ping(&self) -> bool {
         sqlx::query("select 1").execute(&self.pool).await.is_ok()

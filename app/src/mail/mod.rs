@@ -89,12 +89,12 @@ impl Mailer {
                     Ok(()) => break,
                     Err(error) => match inner.retry_delays.get(attempt) {
                         Some(delay) => {
-                            tracing::warn!(%error, attempt, "mail not sent; will retry");
+                            tracing::warn!(%error, to = %mail.to, attempt, "mail not sent; will retry");
                             tokio::time::sleep(*delay).await;
                             attempt += 1;
                         }
                         None => {
-                            tracing::error!(%error, subject = %mail.subject, "mail not sent; giving up");
+                            tracing::error!(%error, to = %mail.to, subject = %mail.subject, "mail not sent; giving up");
                             break;
                         }
                     },

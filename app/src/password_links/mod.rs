@@ -70,7 +70,7 @@ pub fn SetPasswordPage() -> impl IntoView {
         <main class="auth-card" id="main">
             <h1>"Choose a password"</h1>
             <ActionForm action attr:class="form">
-                <input type="hidden" name="token" prop:value=token />
+                <input type="hidden" name="token" value=token />
                 <FieldMessage id="token-error" message=field("token") />
                 <label for="password">"New password"</label>
                 <input

@@ -60,10 +60,14 @@ pub fn checkpoint_from_headers(headers: &HeaderMap, settings: &Settings) -> Opti
     read_cookie(headers, checkpoint_cookie_name(settings))
 }
 
-/// Opens a checkpoint for a user whose password was right; returns its token.
-pub async fn open_checkpoint(state: &AppState, user_id: i64) -> Result<String, AppError> {
+/// Opens a checkpoint for a user whose password was right, inside the caller's transaction;
+/// returns its token.
+pub async fn insert_checkpoint(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<String, AppError> {
     let token = new_token();
-    let now = state.now();
     sqlx::query(
         r#"
         insert into checkpoints (token_hash, user_id, created_at, expires_at)
@@ -74,7 +78,7 @@ pub async fn open_checkpoint(state: &AppState, user_id: i64) -> Result<String, A
     .bind(user_id)
     .bind(now)
     .bind(now + CHECKPOINT_SECS)
-    .execute(state.db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(token)
 }
@@ -306,20 +310,13 @@ pub async fn start_enrolment(state: &AppState, caller: &Caller) -> Result<Enrolm
 }
 
 async fn check_password(
-    state: &AppState,
+    request: &Request,
     caller: &Caller,
     password: &Password,
 ) -> Result<(), AppError> {
-    let row = sqlx::query("select password_hash from users where id = $1")
-        .bind(caller.user.id)
-        .fetch_one(state.db.pool())
-        .await?;
-    let stored: Option<String> = row.try_get("password_hash")?;
-    if state
-        .hasher
-        .verify(password.expose(), stored.as_deref())
+    let state = &request.state;
+    if crate::auth::server::check_password_of(state, caller.user.id, password, &request.origin)
         .await?
-        .matches
     {
         Ok(())
     } else {
@@ -352,7 +349,7 @@ pub async fn confirm_enrolment(
 ) -> Result<Vec<String>, AppError> {
     let state = &request.state;
     let now = state.now();
-    check_password(state, caller, password).await?;
+    check_password(request, caller, password).await?;
     let row = sqlx::query(
         "select totp_secret, totp_pending_secret, totp_pending_since from users where id = $1",
     )
@@ -407,12 +404,13 @@ pub async fn confirm_enrolment(
 
 /// Checks the password and a current TOTP code (not a recovery code) of a user with 2FA on.
 async fn check_password_and_code(
-    state: &AppState,
+    request: &Request,
     caller: &Caller,
     password: &Password,
     code: &str,
 ) -> Result<(), AppError> {
-    check_password(state, caller, password).await?;
+    let state = &request.state;
+    check_password(request, caller, password).await?;
     let secret: Option<String> = sqlx::query("select totp_secret from users where id = $1")
         .bind(caller.user.id)
         .fetch_one(state.db.pool())
@@ -441,7 +439,7 @@ pub async fn regenerate_codes(
     code: &str,
 ) -> Result<Vec<String>, AppError> {
     let state = &request.state;
-    check_password_and_code(state, caller, password, code).await?;
+    check_password_and_code(request, caller, password, code).await?;
     let mut tx = state.db.begin_write().await?;
     let codes = replace_recovery_codes(&mut tx, caller.user.id).await?;
     revoke_others(&mut tx, caller.user.id, caller.session_id).await?;
@@ -459,7 +457,7 @@ pub async fn disable(
     code: &str,
 ) -> Result<(), AppError> {
     let state = &request.state;
-    check_password_and_code(state, caller, password, code).await?;
+    check_password_and_code(request, caller, password, code).await?;
     let mut tx = state.db.begin_write().await?;
     clear_two_factor(&mut tx, caller.user.id).await?;
     revoke_others(&mut tx, caller.user.id, caller.session_id).await?;

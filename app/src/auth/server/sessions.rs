@@ -90,6 +90,17 @@ pub fn hash_token(token: &str) -> String {
 
 /// Starts a session for `user_id` and returns its token, the only copy that will ever exist.
 pub async fn create(state: &AppState, user_id: i64, origin: &Origin) -> Result<String, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    insert(&mut conn, state, user_id, origin).await
+}
+
+/// Starts a session on the given connection (or inside a transaction).
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    user_id: i64,
+    origin: &Origin,
+) -> Result<String, AppError> {
     let token = new_token();
     let now = state.now();
     sqlx::query(
@@ -105,7 +116,7 @@ pub async fn create(state: &AppState, user_id: i64, origin: &Origin) -> Result<S
     .bind(now + state.settings.session_absolute_secs)
     .bind(origin.ip.clone())
     .bind(origin.user_agent.clone())
-    .execute(state.db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(token)
 }

@@ -1,0 +1,1 @@
+//! The user pages of the admin area.

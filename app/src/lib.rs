@@ -20,6 +20,7 @@ pub mod settings;
 pub mod setup;
 pub mod shell;
 pub mod two_factor;
+pub mod user_admin;
 pub mod users;
 
 pub use shell::{shell, App};

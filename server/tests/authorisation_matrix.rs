@@ -39,6 +39,56 @@ use Args::{Form, Json};
 
 /// Each server function: path, method, rule, and valid arguments for a call.
 const MATRIX: &[(&str, &str, Rule, Args)] = &[
+    (
+        "/api/admin/users",
+        "GET",
+        Rule::Admin("users.read"),
+        Form(&[("query", "matrix")]),
+    ),
+    (
+        "/api/admin/users/get",
+        "GET",
+        Rule::Admin("users.read"),
+        Form(&[("id", "0")]),
+    ),
+    (
+        "/api/admin/users/create",
+        "POST",
+        Rule::Admin("users.create"),
+        Json(
+            r#"{"input":{"username":"matrix.new","email":"matrix.new@example.test","first_name":"M","last_name":"N"}}"#,
+        ),
+    ),
+    (
+        "/api/admin/users/update",
+        "POST",
+        Rule::Admin("users.update"),
+        Json(r#"{"id":0,"input":{"email":"x@example.test","first_name":"X","last_name":"Y"}}"#),
+    ),
+    (
+        "/api/admin/users/send-reset",
+        "POST",
+        Rule::Admin("users.reset-password"),
+        Json(r#"{"id":0}"#),
+    ),
+    (
+        "/api/admin/users/disable-two-factor",
+        "POST",
+        Rule::Admin("users.disable-two-factor"),
+        Json(r#"{"id":0}"#),
+    ),
+    (
+        "/api/admin/users/unlock",
+        "POST",
+        Rule::Admin("users.update"),
+        Json(r#"{"id":0}"#),
+    ),
+    (
+        "/api/admin/users/delete",
+        "POST",
+        Rule::Admin("users.delete"),
+        Json(r#"{"id":0}"#),
+    ),
     ("/api/public/info", "GET", Rule::Public, Form(&[])),
     ("/api/auth/me", "GET", Rule::Public, Form(&[])),
     (

@@ -36,6 +36,10 @@ pub enum Event {
     RoleDeleted,
     TwoFactorPolicyChanged,
     PasswordCheckFailed,
+    UserUpdated,
+    UserDeleted,
+    PasswordResetSent,
+    UserUnlocked,
 }
 
 impl Event {
@@ -65,6 +69,10 @@ impl Event {
         Event::RoleDeleted,
         Event::TwoFactorPolicyChanged,
         Event::PasswordCheckFailed,
+        Event::UserUpdated,
+        Event::UserDeleted,
+        Event::PasswordResetSent,
+        Event::UserUnlocked,
     ];
 
     /// The stored key.
@@ -95,6 +103,10 @@ impl Event {
             Event::RoleDeleted => "admin:role.deleted",
             Event::TwoFactorPolicyChanged => "admin:two-factor-policy.changed",
             Event::PasswordCheckFailed => "account:password-check.failed",
+            Event::UserUpdated => "admin:user.updated",
+            Event::UserDeleted => "admin:user.deleted",
+            Event::PasswordResetSent => "admin:user.password-reset-sent",
+            Event::UserUnlocked => "admin:user.unlocked",
         }
     }
 
@@ -128,6 +140,10 @@ impl Event {
             Event::RoleDeleted => "Deleted a role",
             Event::TwoFactorPolicyChanged => "Changed the two-factor policy",
             Event::PasswordCheckFailed => "Wrong current password on an account change",
+            Event::UserUpdated => "Changed a user",
+            Event::UserDeleted => "Deleted a user",
+            Event::PasswordResetSent => "Sent a user a password link",
+            Event::UserUnlocked => "Unlocked a user after failed sign-ins",
         }
     }
 

@@ -78,9 +78,17 @@ fn default_language() -> String {
 
 /// Searches users by the start of their username or email. Needs `users.read`.
 #[server(prefix = "/api", endpoint = "admin/users", input = server_fn::codec::GetUrl)]
-pub async fn search_users(query: Option<String>, after: Option<String>) -> Result<UserPage, AppError> {
+pub async fn search_users(
+    query: Option<String>,
+    after: Option<String>,
+) -> Result<UserPage, AppError> {
     let (request, _) = crate::context::request::admin(AdminPermission::UsersRead).await?;
-    server::search(&request.state, query.as_deref().unwrap_or(""), after.as_deref()).await
+    server::search(
+        &request.state,
+        query.as_deref().unwrap_or(""),
+        after.as_deref(),
+    )
+    .await
 }
 
 /// One user. Needs `users.read`.
@@ -107,7 +115,8 @@ pub async fn update_user(id: i64, input: UserUpdate) -> Result<UserRow, AppError
 /// Mails the user a password reset link. Needs `users.reset-password`.
 #[server(prefix = "/api", endpoint = "admin/users/send-reset", input = server_fn::codec::Json)]
 pub async fn send_password_reset(id: i64) -> Result<(), AppError> {
-    let (request, caller) = crate::context::request::admin(AdminPermission::UsersResetPassword).await?;
+    let (request, caller) =
+        crate::context::request::admin(AdminPermission::UsersResetPassword).await?;
     server::send_reset(&request, &caller, id).await
 }
 

@@ -8,7 +8,6 @@ pub mod pages;
 pub mod server;
 
 use crate::error::AppError;
-use crate::permissions::AdminPermission;
 use crate::users::{Password, RoleRef};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -82,7 +81,8 @@ pub async fn search_users(
     query: Option<String>,
     after: Option<String>,
 ) -> Result<UserPage, AppError> {
-    let (request, _) = crate::context::request::admin(AdminPermission::UsersRead).await?;
+    let (request, _) =
+        crate::context::request::admin(crate::permissions::AdminPermission::UsersRead).await?;
     server::search(
         &request.state,
         query.as_deref().unwrap_or(""),
@@ -94,21 +94,24 @@ pub async fn search_users(
 /// One user. Needs `users.read`.
 #[server(prefix = "/api", endpoint = "admin/users/get", input = server_fn::codec::GetUrl)]
 pub async fn get_user(id: i64) -> Result<UserRow, AppError> {
-    let (request, _) = crate::context::request::admin(AdminPermission::UsersRead).await?;
+    let (request, _) =
+        crate::context::request::admin(crate::permissions::AdminPermission::UsersRead).await?;
     server::get(&request.state, id).await
 }
 
 /// Creates a user. Needs `users.create` (and `roles.assign` to give a role).
 #[server(prefix = "/api", endpoint = "admin/users/create", input = server_fn::codec::Json)]
 pub async fn create_user(input: NewUserInput) -> Result<UserRow, AppError> {
-    let (request, caller) = crate::context::request::admin(AdminPermission::UsersCreate).await?;
+    let (request, caller) =
+        crate::context::request::admin(crate::permissions::AdminPermission::UsersCreate).await?;
     server::create(&request, &caller, input).await
 }
 
 /// Changes a user. Needs `users.update` (and `roles.assign` to change the role).
 #[server(prefix = "/api", endpoint = "admin/users/update", input = server_fn::codec::Json)]
 pub async fn update_user(id: i64, input: UserUpdate) -> Result<UserRow, AppError> {
-    let (request, caller) = crate::context::request::admin(AdminPermission::UsersUpdate).await?;
+    let (request, caller) =
+        crate::context::request::admin(crate::permissions::AdminPermission::UsersUpdate).await?;
     server::update(&request, &caller, id, input).await
 }
 
@@ -116,7 +119,8 @@ pub async fn update_user(id: i64, input: UserUpdate) -> Result<UserRow, AppError
 #[server(prefix = "/api", endpoint = "admin/users/send-reset", input = server_fn::codec::Json)]
 pub async fn send_password_reset(id: i64) -> Result<(), AppError> {
     let (request, caller) =
-        crate::context::request::admin(AdminPermission::UsersResetPassword).await?;
+        crate::context::request::admin(crate::permissions::AdminPermission::UsersResetPassword)
+            .await?;
     server::send_reset(&request, &caller, id).await
 }
 
@@ -124,20 +128,23 @@ pub async fn send_password_reset(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "admin/users/disable-two-factor", input = server_fn::codec::Json)]
 pub async fn admin_disable_two_factor(id: i64) -> Result<bool, AppError> {
     let (request, caller) =
-        crate::context::request::admin(AdminPermission::UsersDisableTwoFactor).await?;
+        crate::context::request::admin(crate::permissions::AdminPermission::UsersDisableTwoFactor)
+            .await?;
     server::disable_two_factor(&request, &caller, id).await
 }
 
 /// Lifts a lockout after failed sign-ins. Needs `users.update`.
 #[server(prefix = "/api", endpoint = "admin/users/unlock", input = server_fn::codec::Json)]
 pub async fn unlock_user(id: i64) -> Result<(), AppError> {
-    let (request, caller) = crate::context::request::admin(AdminPermission::UsersUpdate).await?;
+    let (request, caller) =
+        crate::context::request::admin(crate::permissions::AdminPermission::UsersUpdate).await?;
     server::unlock(&request, &caller, id).await
 }
 
 /// Deletes a user, keeping their activity rows. Needs `users.delete`.
 #[server(prefix = "/api", endpoint = "admin/users/delete", input = server_fn::codec::Json)]
 pub async fn delete_user(id: i64) -> Result<(), AppError> {
-    let (request, caller) = crate::context::request::admin(AdminPermission::UsersDelete).await?;
+    let (request, caller) =
+        crate::context::request::admin(crate::permissions::AdminPermission::UsersDelete).await?;
     server::delete(&request, &caller, id).await
 }

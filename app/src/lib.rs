@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod admin_area;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;

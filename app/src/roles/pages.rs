@@ -1,1 +1,326 @@
-//! The role pages of the admin area.
+//! The role pages of the admin area: the list, and one editor for new and existing roles with
+//! grouped permission pickers.
+
+use super::{
+    get_role, list_roles, role_holders, CreateRole, DeleteRole, DuplicateRole, RoleInput,
+    UpdateRole,
+};
+use crate::permissions::{AdminPermission, ServerPermission};
+use crate::shell::{hard_navigate, ErrorBanner, FieldMessage};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use std::collections::BTreeSet;
+
+/// `/admin/roles`: every role with its holder count.
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    let roles = Resource::new(|| (), |_| list_roles());
+    view! {
+        <h1>"Roles"</h1>
+        <p><A href="/admin/roles/new" attr:class="button primary">"New role"</A></p>
+        <Transition fallback=|| view! { <p class="loading">"Loading roles…"</p> }>
+            {move || Suspend::new(async move {
+                match roles.await {
+                    Err(error) => view! { <ErrorBanner id="roles-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"No roles yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table>
+                                <caption class="visually-hidden">"Roles"</caption>
+                                <thead><tr>
+                                    <th scope="col">"Name"</th>
+                                    <th scope="col">"Admin permissions"</th>
+                                    <th scope="col">"Server permissions"</th>
+                                    <th scope="col">"Two-factor"</th>
+                                    <th scope="col">"Holders"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|role| view! {
+                                        <tr>
+                                            <td><a href=format!("/admin/roles/{}", role.id)>{role.name}</a><br/><span class="muted">{role.description}</span></td>
+                                            <td>{role.admin_permissions}</td>
+                                            <td>{role.server_permissions}</td>
+                                            <td>{if role.require_two_factor { "Required" } else { "—" }}</td>
+                                            <td>{role.holders}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A group of permission checkboxes with a "select all".
+#[component]
+fn PickerGroup(
+    #[prop(into)] id: String,
+    #[prop(into)] title: String,
+    keys: Vec<(String, String)>,
+    selected: RwSignal<BTreeSet<String>>,
+) -> impl IntoView {
+    let group_keys: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    let all_keys = group_keys.clone();
+    let all_selected = move || all_keys.iter().all(|k| selected.read().contains(k));
+    let toggle_all = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        selected.update(|set| {
+            for key in &group_keys {
+                if on {
+                    set.insert(key.clone());
+                } else {
+                    set.remove(key);
+                }
+            }
+        });
+    };
+    view! {
+        <fieldset class="picker-group">
+            <legend>{title.clone()}</legend>
+            <label class="select-all">
+                <input type="checkbox" prop:checked=all_selected on:change=toggle_all />
+                {format!("Select all in {title}")}
+            </label>
+            {keys.into_iter().map(|(key, description)| {
+                let input_id = format!("{id}-{key}");
+                let checked_key = key.clone();
+                let toggled_key = key.clone();
+                view! {
+                    <div class="picker-key">
+                        <input
+                            type="checkbox"
+                            id=input_id.clone()
+                            prop:checked=move || selected.read().contains(&checked_key)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                selected.update(|set| {
+                                    if on { set.insert(toggled_key.clone()); } else { set.remove(&toggled_key); }
+                                });
+                            }
+                        />
+                        <label for=input_id><code>{key}</code>" — "{description}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// The catalogue's keys, grouped as the operator sees them: (group, [(key, description)]).
+fn grouped<T: Copy>(
+    all: &[T],
+    group: impl Fn(T) -> &'static str,
+    key: impl Fn(T) -> &'static str,
+    description: impl Fn(T) -> &'static str,
+) -> Vec<(String, Vec<(String, String)>)> {
+    let mut groups: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for p in all.iter().copied() {
+        let entry = (key(p).to_owned(), description(p).to_owned());
+        match groups.iter_mut().find(|(g, _)| g == group(p)) {
+            Some((_, keys)) => keys.push(entry),
+            None => groups.push((group(p).to_owned(), vec![entry])),
+        }
+    }
+    groups
+}
+
+fn admin_groups() -> Vec<(String, Vec<(String, String)>)> {
+    grouped(
+        AdminPermission::ALL,
+        AdminPermission::group,
+        AdminPermission::key,
+        AdminPermission::description,
+    )
+}
+
+fn server_groups() -> Vec<(String, Vec<(String, String)>)> {
+    grouped(
+        ServerPermission::ALL,
+        ServerPermission::group,
+        ServerPermission::key,
+        ServerPermission::description,
+    )
+}
+
+/// `/admin/roles/new` and `/admin/roles/{id}`.
+#[component]
+pub fn RoleEditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let role_id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let role = Resource::new(role_id, |id| async move {
+        match id {
+            Some(id) => get_role(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    let holders = Resource::new(role_id, |id| async move {
+        match id {
+            Some(id) => role_holders(id).await,
+            None => Ok(Vec::new()),
+        }
+    });
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match (role.await, holders.await) {
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorBanner id="role-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
+                    (Ok(role), Ok(holders)) => view! { <RoleForm role holders /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RoleForm(role: Option<super::Role>, holders: Vec<super::RoleHolder>) -> impl IntoView {
+    let id = role.as_ref().map(|r| r.id);
+    let version = RwSignal::new(role.as_ref().map_or(0, |r| r.version));
+    let name = RwSignal::new(role.as_ref().map(|r| r.name.clone()).unwrap_or_default());
+    let description = RwSignal::new(
+        role.as_ref()
+            .map(|r| r.description.clone())
+            .unwrap_or_default(),
+    );
+    let require_two_factor = RwSignal::new(role.as_ref().is_some_and(|r| r.require_two_factor));
+    let admin: RwSignal<BTreeSet<String>> = RwSignal::new(
+        role.as_ref()
+            .map(|r| {
+                r.admin_permissions
+                    .iter()
+                    .map(|p| p.key().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    );
+    let server: RwSignal<BTreeSet<String>> = RwSignal::new(
+        role.as_ref()
+            .map(|r| {
+                r.server_permissions
+                    .iter()
+                    .map(|p| p.key().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    );
+    let create = ServerAction::<CreateRole>::new();
+    let update = ServerAction::<UpdateRole>::new();
+    let duplicate = ServerAction::<DuplicateRole>::new();
+    let delete = ServerAction::<DeleteRole>::new();
+    let confirming = RwSignal::new(false);
+    let holder_count = holders.len();
+
+    let input = move || RoleInput {
+        name: name.get(),
+        description: description.get(),
+        require_two_factor: require_two_factor.get(),
+        admin_permissions: admin.get().into_iter().collect(),
+        server_permissions: server.get().into_iter().collect(),
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match id {
+            Some(id) => {
+                update.dispatch(UpdateRole {
+                    id,
+                    version: version.get(),
+                    input: input(),
+                });
+            }
+            None => {
+                create.dispatch(CreateRole { input: input() });
+            }
+        }
+    };
+    Effect::new(move || {
+        if let Some(Ok(saved)) = create.value().get() {
+            hard_navigate(&format!("/admin/roles/{}", saved.id));
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(saved)) = update.value().get() {
+            version.set(saved.version);
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(copy)) = duplicate.value().get() {
+            hard_navigate(&format!("/admin/roles/{}", copy.id));
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(_)) = delete.value().get() {
+            hard_navigate("/admin/roles");
+        }
+    });
+    let error = Signal::derive(move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| update.value().get().and_then(Result::err))
+            .or_else(|| duplicate.value().get().and_then(Result::err))
+            .or_else(|| delete.value().get().and_then(Result::err))
+    });
+    let field =
+        move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
+    let pending = Signal::derive(move || create.pending().get() || update.pending().get());
+    let saved = move || matches!(update.value().get(), Some(Ok(_)));
+
+    view! {
+        <h1>{if id.is_some() { "Edit role" } else { "New role" }}</h1>
+        <p><A href="/admin/roles">"All roles"</A></p>
+        <form class="form card wide" on:submit=save>
+            <label for="role-name">"Name"</label>
+            <input id="role-name" type="text" required maxlength="64" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+            <FieldMessage id="role-name-error" message=field("name") />
+            <label for="role-description">"Description"</label>
+            <textarea id="role-description" maxlength="500" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+            <FieldMessage id="role-description-error" message=field("description") />
+            <label class="inline">
+                <input type="checkbox" prop:checked=require_two_factor on:change=move |ev| require_two_factor.set(event_target_checked(&ev)) />
+                "Require two factor"
+            </label>
+            <h2>"Admin permissions"</h2>
+            {admin_groups().into_iter().map(|(group, keys)| view! { <PickerGroup id="admin" title=group keys selected=admin /> }).collect_view()}
+            <FieldMessage id="admin-permissions-error" message=field("admin_permissions") />
+            <h2>"Server permissions"</h2>
+            <p class="muted">"Granted on every server to holders of this role."</p>
+            {server_groups().into_iter().map(|(group, keys)| view! { <PickerGroup id="server" title=group keys selected=server /> }).collect_view()}
+            <FieldMessage id="server-permissions-error" message=field("server_permissions") />
+            <ErrorBanner id="role-save-error" error=error />
+            <p class="status" role="status" aria-live="polite">{move || saved().then_some("Role saved.")}</p>
+            <button type="submit" class="primary" disabled=pending>"Save role"</button>
+        </form>
+        {id.map(|id| view! {
+            <section class="card" aria-labelledby="holders-heading">
+                <h2 id="holders-heading">"Holders"</h2>
+                {if holders.is_empty() {
+                    view! { <p class="empty">"Nobody holds this role."</p> }.into_any()
+                } else {
+                    view! { <ul>{holders.into_iter().map(|h| view! { <li><a href=format!("/admin/users/{}", h.id)>{h.username}</a>" — "{h.name}</li> }).collect_view()}</ul> }.into_any()
+                }}
+            </section>
+            <section class="card" aria-labelledby="role-actions-heading">
+                <h2 id="role-actions-heading">"Other actions"</h2>
+                <button type="button" class="secondary" on:click=move |_| { duplicate.dispatch(DuplicateRole { id }); }>"Duplicate role"</button>
+                <Show
+                    when=move || confirming.get()
+                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete role"</button> }
+                >
+                    <p role="alert">{format!("Delete this role? {holder_count} user(s) hold it and will lose it.")}</p>
+                    <button type="button" class="danger" on:click=move |_| { delete.dispatch(DeleteRole { id }); }>"Confirm delete"</button>
+                    <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                </Show>
+            </section>
+        })}
+    }
+}

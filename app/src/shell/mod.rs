@@ -2,12 +2,15 @@
 //! components every page uses.
 
 use crate::accounts::pages::{AccountActivityPage, AccountPage, SecurityPage};
+use crate::admin_area::{AdminHome, SettingsPage};
 use crate::auth::pages::LoginPage;
 use crate::auth::{current_user, Logout};
 use crate::error::AppError;
 use crate::password_links::{ForgotPasswordPage, SetPasswordPage};
+use crate::roles::pages::{RoleEditorPage, RolesPage};
 use crate::setup::SetupPage;
 use crate::two_factor::pages::TwoFactorCheckpointPage;
+use crate::user_admin::pages::{NewUserPage, UserPage, UsersPage};
 use crate::users::SessionUser;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -66,6 +69,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/account/security") view=SecurityPage />
                     <Route path=path!("/account/activity") view=AccountActivityPage />
+                    <Route path=path!("/admin") view=AdminHome />
+                    <Route path=path!("/admin/settings") view=SettingsPage />
+                    <Route path=path!("/admin/roles") view=RolesPage />
+                    <Route path=path!("/admin/roles/new") view=RoleEditorPage />
+                    <Route path=path!("/admin/roles/:id") view=RoleEditorPage />
+                    <Route path=path!("/admin/users") view=UsersPage />
+                    <Route path=path!("/admin/users/new") view=NewUserPage />
+                    <Route path=path!("/admin/users/:id") view=UserPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -124,6 +135,7 @@ fn Frame(user: SessionUser) -> impl IntoView {
             <nav aria-label="Main">
                 <A href="/" exact=true>"Servers"</A>
                 <A href="/account">"Account"</A>
+                {(!user.admin_permissions.is_empty()).then(|| view! { <A href="/admin">"Admin"</A> })}
             </nav>
             <div class="user-menu">
                 <span class="user-name" title=user.username.clone()>{name}</span>
@@ -132,6 +144,12 @@ fn Frame(user: SessionUser) -> impl IntoView {
                 </ActionForm>
             </div>
         </header>
+        {user.confined().then(|| view! {
+            <div class="banner" role="alert">
+                "Your account must use two-factor authentication before you can continue. "
+                <a href="/account/security">"Turn on two-factor"</a>
+            </div>
+        })}
         <main class="page" id="main">
             <Outlet />
         </main>

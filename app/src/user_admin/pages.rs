@@ -1,1 +1,301 @@
-//! The user pages of the admin area.
+//! The user pages of the admin area: search, create, and one user's page with its actions.
+
+use super::{
+    get_user, search_users, AdminDisableTwoFactor, CreateUser, DeleteUser, NewUserInput,
+    SendPasswordReset, UnlockUser, UpdateUser, UserUpdate,
+};
+use crate::accounts::display::format_utc;
+use crate::roles::list_roles;
+use crate::shell::{hard_navigate, use_current_user, ErrorBanner, FieldMessage};
+use crate::users::{Password, LANGUAGES};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// `/admin/users`: search by the start of a username or email, 50 a page.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let query_map = use_query_map();
+    let query = move || query_map.read().get("q").unwrap_or_default();
+    let after = move || query_map.read().get("after");
+    let page = Resource::new(
+        move || (query(), after()),
+        |(q, after)| search_users(Some(q), after),
+    );
+    view! {
+        <h1>"Users"</h1>
+        <p><A href="/admin/users/new" attr:class="button primary">"New user"</A></p>
+        <form method="get" action="/admin/users" class="search" role="search">
+            <label for="user-search">"Search by username or email"</label>
+            <input id="user-search" name="q" type="search" prop:value=query />
+            <button type="submit" class="secondary">"Search"</button>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(error) => view! { <ErrorBanner id="users-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
+                    Ok(page) => view! {
+                        <div class="table-wrap">
+                            <table>
+                                <caption class="visually-hidden">"Users"</caption>
+                                <thead><tr>
+                                    <th scope="col">"Username"</th>
+                                    <th scope="col">"Email"</th>
+                                    <th scope="col">"Name"</th>
+                                    <th scope="col">"Role"</th>
+                                    <th scope="col">"Admin"</th>
+                                    <th scope="col">"Two-factor"</th>
+                                    <th scope="col">"Created"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {page.rows.into_iter().map(|user| view! {
+                                        <tr>
+                                            <td><a href=format!("/admin/users/{}", user.id)>{user.username}</a>{user.locked.then(|| view! { <span class="badge">"Locked"</span> })}</td>
+                                            <td>{user.email}</td>
+                                            <td>{format!("{} {}", user.first_name, user.last_name)}</td>
+                                            <td>{user.role.map(|r| r.name).unwrap_or_else(|| "—".into())}</td>
+                                            <td>{if user.is_admin { "Root admin" } else { "—" }}</td>
+                                            <td>{if user.two_factor { "On" } else { "Off" }}</td>
+                                            <td>{format_utc(user.created_at)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        {page.next_after.map(|next| view! {
+                            <p><a href=move || format!("/admin/users?q={}&after={}", query(), next)>"Next page"</a></p>
+                        })}
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The role choices for a select, loaded once per page.
+#[component]
+fn RoleSelect(#[prop(into)] id: String, selected: RwSignal<Option<i64>>) -> impl IntoView {
+    let roles = Resource::new(|| (), |_| list_roles());
+    view! {
+        <Suspense>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                    let roles = roles.await.unwrap_or_default();
+                    view! {
+                        <select id=id on:change=move |ev| selected.set(event_target_value(&ev).parse().ok())>
+                            <option value="" selected=move || selected.get().is_none()>"No role"</option>
+                            {roles.into_iter().map(|role| view! {
+                                <option value=role.id.to_string() selected=move || selected.get() == Some(role.id)>{role.name}</option>
+                            }).collect_view()}
+                        </select>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// `/admin/users/new`.
+#[component]
+pub fn NewUserPage() -> impl IntoView {
+    let me = use_current_user();
+    let create = ServerAction::<CreateUser>::new();
+    let username = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let first_name = RwSignal::new(String::new());
+    let last_name = RwSignal::new(String::new());
+    let language = RwSignal::new("en".to_owned());
+    let password = RwSignal::new(String::new());
+    let role_id = RwSignal::new(None::<i64>);
+    let is_admin = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let password = password.get();
+        create.dispatch(CreateUser {
+            input: NewUserInput {
+                username: username.get(),
+                email: email.get(),
+                first_name: first_name.get(),
+                last_name: last_name.get(),
+                language: language.get(),
+                password: (!password.is_empty()).then(|| Password::new(password)),
+                role_id: role_id.get(),
+                is_admin: is_admin.get(),
+            },
+        });
+    };
+    Effect::new(move || {
+        if let Some(Ok(user)) = create.value().get() {
+            hard_navigate(&format!("/admin/users/{}", user.id));
+        }
+    });
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let field =
+        move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
+    let root = move || matches!(me.get(), Some(Ok(Some(user))) if user.is_admin);
+    view! {
+        <h1>"New user"</h1>
+        <p><A href="/admin/users">"All users"</A></p>
+        <form class="form card" on:submit=submit>
+            <label for="new-username">"Username"</label>
+            <input id="new-username" type="text" required on:input=move |ev| username.set(event_target_value(&ev)) />
+            <FieldMessage id="new-username-error" message=field("username") />
+            <label for="new-email">"Email"</label>
+            <input id="new-email" type="email" required on:input=move |ev| email.set(event_target_value(&ev)) />
+            <FieldMessage id="new-email-error" message=field("email") />
+            <label for="new-first-name">"First name"</label>
+            <input id="new-first-name" type="text" required on:input=move |ev| first_name.set(event_target_value(&ev)) />
+            <FieldMessage id="new-first-name-error" message=field("first_name") />
+            <label for="new-last-name">"Last name"</label>
+            <input id="new-last-name" type="text" required on:input=move |ev| last_name.set(event_target_value(&ev)) />
+            <FieldMessage id="new-last-name-error" message=field("last_name") />
+            <label for="new-language">"Language"</label>
+            <select id="new-language" on:change=move |ev| language.set(event_target_value(&ev))>
+                {LANGUAGES.iter().map(|(code, name)| view! { <option value=*code>{*name}</option> }).collect_view()}
+            </select>
+            <label for="new-password">"Temporary password"</label>
+            <input id="new-password" type="password" autocomplete="new-password" aria-describedby="new-password-hint" on:input=move |ev| password.set(event_target_value(&ev)) />
+            <p id="new-password-hint" class="muted">"Leave empty to email the user a link to set their own password."</p>
+            <FieldMessage id="new-password-error" message=field("password") />
+            <label for="new-role">"Role"</label>
+            <RoleSelect id="new-role" selected=role_id />
+            <Show when=root>
+                <label class="inline"><input type="checkbox" on:change=move |ev| is_admin.set(event_target_checked(&ev)) />"Root admin"</label>
+            </Show>
+            <ErrorBanner id="new-user-error" error=error />
+            <button type="submit" class="primary" disabled=move || create.pending().get()>"Create user"</button>
+        </form>
+    }
+}
+
+/// `/admin/users/{id}`: edit and act on one user.
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let user = Resource::new(id, get_user);
+    view! {
+        <p><A href="/admin/users">"All users"</A></p>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Err(error) => view! { <ErrorBanner id="user-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
+                    Ok(user) => view! { <UserForm user /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn UserForm(user: super::UserRow) -> impl IntoView {
+    let me = use_current_user();
+    let id = user.id;
+    let email = RwSignal::new(user.email.clone());
+    let first_name = RwSignal::new(user.first_name.clone());
+    let last_name = RwSignal::new(user.last_name.clone());
+    let language = RwSignal::new(user.language.clone());
+    let role_id = RwSignal::new(user.role.as_ref().map(|r| r.id));
+    let is_admin = RwSignal::new(user.is_admin);
+    let update = ServerAction::<UpdateUser>::new();
+    let reset = ServerAction::<SendPasswordReset>::new();
+    let disable = ServerAction::<AdminDisableTwoFactor>::new();
+    let unlock = ServerAction::<UnlockUser>::new();
+    let delete = ServerAction::<DeleteUser>::new();
+    let confirming = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        update.dispatch(UpdateUser {
+            id,
+            input: UserUpdate {
+                email: email.get(),
+                first_name: first_name.get(),
+                last_name: last_name.get(),
+                language: language.get(),
+                role_id: role_id.get(),
+                is_admin: is_admin.get(),
+            },
+        });
+    };
+    Effect::new(move || {
+        if let Some(Ok(())) = delete.value().get() {
+            hard_navigate("/admin/users");
+        }
+    });
+    let error = Signal::derive(move || {
+        update
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| reset.value().get().and_then(Result::err))
+            .or_else(|| disable.value().get().and_then(Result::err))
+            .or_else(|| unlock.value().get().and_then(Result::err))
+            .or_else(|| delete.value().get().and_then(Result::err))
+    });
+    let field =
+        move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
+    let status = move || {
+        if matches!(update.value().get(), Some(Ok(_))) {
+            "User saved."
+        } else if matches!(reset.value().get(), Some(Ok(()))) {
+            "A password reset email is on its way."
+        } else if matches!(disable.value().get(), Some(Ok(_))) {
+            "Two-factor authentication is off for this user."
+        } else if matches!(unlock.value().get(), Some(Ok(()))) {
+            "The account is unlocked."
+        } else {
+            ""
+        }
+    };
+    let root = move || matches!(me.get(), Some(Ok(Some(user))) if user.is_admin);
+    view! {
+        <h1>{format!("User {}", user.username)}</h1>
+        <form class="form card" on:submit=submit>
+            <label for="edit-email">"Email"</label>
+            <input id="edit-email" type="email" required prop:value=email on:input=move |ev| email.set(event_target_value(&ev)) />
+            <FieldMessage id="edit-email-error" message=field("email") />
+            <label for="edit-first-name">"First name"</label>
+            <input id="edit-first-name" type="text" required prop:value=first_name on:input=move |ev| first_name.set(event_target_value(&ev)) />
+            <FieldMessage id="edit-first-name-error" message=field("first_name") />
+            <label for="edit-last-name">"Last name"</label>
+            <input id="edit-last-name" type="text" required prop:value=last_name on:input=move |ev| last_name.set(event_target_value(&ev)) />
+            <FieldMessage id="edit-last-name-error" message=field("last_name") />
+            <label for="edit-language">"Language"</label>
+            <select id="edit-language" on:change=move |ev| language.set(event_target_value(&ev))>
+                {LANGUAGES.iter().map(|(code, name)| view! { <option value=*code selected=move || language.get() == *code>{*name}</option> }).collect_view()}
+            </select>
+            <label for="edit-role">"Role"</label>
+            <RoleSelect id="edit-role" selected=role_id />
+            <Show when=root>
+                <label class="inline"><input type="checkbox" prop:checked=is_admin on:change=move |ev| is_admin.set(event_target_checked(&ev)) />"Root admin"</label>
+            </Show>
+            <ErrorBanner id="edit-user-error" error=error />
+            <p class="status" role="status" aria-live="polite">{status}</p>
+            <button type="submit" class="primary" disabled=move || update.pending().get()>"Save user"</button>
+        </form>
+        <section class="card" aria-labelledby="user-actions-heading">
+            <h2 id="user-actions-heading">"Actions"</h2>
+            <p>{format!("Two-factor: {}. {}", if user.two_factor { "on" } else { "off" }, if user.locked { "Locked after failed sign-ins." } else { "" })}</p>
+            <div class="actions">
+                <button type="button" class="secondary" on:click=move |_| { reset.dispatch(SendPasswordReset { id }); }>"Send password reset email"</button>
+                <button type="button" class="secondary" on:click=move |_| { disable.dispatch(AdminDisableTwoFactor { id }); }>"Disable two-factor"</button>
+                <button type="button" class="secondary" on:click=move |_| { unlock.dispatch(UnlockUser { id }); }>"Unlock"</button>
+                <Show
+                    when=move || confirming.get()
+                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete user"</button> }
+                >
+                    <p role="alert">"Delete this user? Their sessions and two-factor data go; their activity stays."</p>
+                    <button type="button" class="danger" on:click=move |_| { delete.dispatch(DeleteUser { id }); }>"Confirm delete"</button>
+                    <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                </Show>
+            </div>
+        </section>
+    }
+}

@@ -307,6 +307,37 @@ async fn an_oversized_password_is_refused_without_hashing(backend: Backend) {
     assert_eq!(app.state.hasher.calls(), before);
 }
 
+async fn over_https_the_cookie_is_secure_and_host_prefixed(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        &[("GATEHOUSE_PUBLIC_URL", "https://panel.example.test")],
+    )
+    .await;
+    app.create_user("secure", false).await;
+    let response = app
+        .post_form(
+            "/api/auth/login",
+            &[("identifier", "secure"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    let header = response.set_cookie().unwrap();
+    assert!(header.starts_with("__Host-gatehouse_session="), "{header}");
+    assert!(
+        header.contains("; Secure") && header.contains("Path=/") && !header.contains("Domain"),
+        "{header}"
+    );
+    assert!(response.headers["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    let cookie = response.cookie().unwrap();
+    assert_eq!(
+        app.get("/api/auth/me", Some(&cookie)).await.json()["username"],
+        "secure"
+    );
+}
+
 async fn error_text_in_a_link_never_reaches_the_page(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.create_user("someone", false).await;
@@ -329,6 +360,7 @@ async fn a_password_link_page_carries_its_token_without_javascript(backend: Back
 }
 
 on_both_backends!(
+    over_https_the_cookie_is_secure_and_host_prefixed,
     error_text_in_a_link_never_reaches_the_page,
     a_password_link_page_carries_its_token_without_javascript,
     unknown_user_and_wrong_password_answer_identically_after_one_hash_each,

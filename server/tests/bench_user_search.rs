@@ -54,7 +54,7 @@ async fn run(backend: Backend) {
             .map(|i| match i % 4 {
                 0 => String::new(),
                 1 => format!("user{:03}", (i * 37) % 1000),
-                2 => format!("person{:04}", (i * 91) % 10_000),
+                2 => format!("person{:04}%40", (i * 91) % 10_000),
                 _ => "nobody-matches".to_owned(),
             })
             .collect();

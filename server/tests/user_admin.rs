@@ -280,7 +280,7 @@ async fn creating_without_a_password_mails_a_link_and_deleting_keeps_the_log(bac
     assert!(next > id);
 }
 
-async fn search_matches_the_start_of_username_or_email_and_pages(backend: Backend) {
+async fn search_matches_the_start_of_a_username_or_an_email_and_pages(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let root = app.signed_in_user("root", true).await;
     for n in 0..60 {
@@ -348,6 +348,6 @@ on_both_backends!(
     nobody_deletes_themselves_or_the_last_root_admin,
     unknown_fields_are_refused,
     creating_without_a_password_mails_a_link_and_deleting_keeps_the_log,
-    search_matches_the_start_of_username_or_email_and_pages,
+    search_matches_the_start_of_a_username_or_an_email_and_pages,
     an_admin_unlocks_a_locked_account,
 );

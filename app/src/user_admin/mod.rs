@@ -75,7 +75,8 @@ fn default_language() -> String {
     "en".to_owned()
 }
 
-/// Searches users by the start of their username or email. Needs `users.read`.
+/// Searches users by the start of their username (or of their email, when the query contains
+/// `@`). Needs `users.read`.
 #[server(prefix = "/api", endpoint = "admin/users", input = server_fn::codec::GetUrl)]
 pub async fn search_users(
     query: Option<String>,

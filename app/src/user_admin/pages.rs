@@ -26,7 +26,7 @@ pub fn UsersPage() -> impl IntoView {
         <h1>"Users"</h1>
         <p><A href="/admin/users/new" attr:class="button primary">"New user"</A></p>
         <form method="get" action="/admin/users" class="search" role="search">
-            <label for="user-search">"Search by username or email"</label>
+            <label for="user-search">"Search by the start of a username, or of an email address (with @)"</label>
             <input id="user-search" name="q" type="search" prop:value=query />
             <button type="submit" class="secondary">"Search"</button>
         </form>

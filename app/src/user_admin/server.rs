@@ -51,9 +51,11 @@ fn row_to_user(row: &AnyRow, now: i64) -> Result<UserRow, AppError> {
     })
 }
 
-/// Users whose username or email starts with `query`, in username order, 50 at a time after
-/// the username `after`. Prefix ranges on the canonical columns use their unique indexes, so
-/// a page costs the same at a hundred users or a hundred thousand.
+/// Users whose username starts with `query`, or, when the query contains `@`, whose email
+/// does; in that column's order, 50 at a time after `after`. Each search is one range scan of
+/// one unique index with a limit, so a page costs the same at a hundred users or a hundred
+/// thousand (an OR across both columns would make the planner walk the whole table for a
+/// query that matches nothing).
 pub async fn search(
     state: &AppState,
     query: &str,
@@ -66,18 +68,21 @@ pub async fn search(
         .filter(|c| !c.is_control())
         .take(254)
         .collect();
+    let column = if query.contains('@') {
+        "email_canonical"
+    } else {
+        "username_canonical"
+    };
     let after = after.unwrap_or("");
     // Every string that starts with `query` sorts between `query` and `query` + U+10FFFF.
     let upper = format!("{query}\u{10FFFF}");
     let rows = sqlx::query(&format!(
         r#"
-        select {USER_COLUMNS}
+        select {USER_COLUMNS}, u.{column} as sort_key
         from users u
         left join roles r on r.id = u.role_id
-        where u.username_canonical > $1
-          and ((u.username_canonical >= $2 and u.username_canonical < $3)
-               or (u.email_canonical >= $2 and u.email_canonical < $3))
-        order by u.username_canonical
+        where u.{column} > $1 and u.{column} >= $2 and u.{column} < $3
+        order by u.{column}
         limit $4
         "#
     ))
@@ -88,13 +93,14 @@ pub async fn search(
     .fetch_all(state.db.pool())
     .await?;
     let now = state.now();
-    let mut users = rows
-        .iter()
-        .map(|row| row_to_user(row, now))
-        .collect::<Result<Vec<_>, _>>()?;
-    let next_after = if users.len() as i64 > PAGE {
-        users.truncate(PAGE as usize);
-        users.last().map(|user| user.username.to_lowercase())
+    let mut users = Vec::with_capacity(rows.len());
+    let mut last_key = None;
+    for row in rows.iter().take(PAGE as usize) {
+        users.push(row_to_user(row, now)?);
+        last_key = Some(row.try_get::<String, _>("sort_key")?);
+    }
+    let next_after = if rows.len() as i64 > PAGE {
+        last_key
     } else {
         None
     };

@@ -321,7 +321,51 @@ async fn the_global_policy_is_set_by_root_only_and_a_role_can_only_tighten_it(ba
     );
 }
 
+async fn nobody_loosens_or_deletes_a_role_broader_than_their_own(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (root, editor, _) =
+        root_and_editor(&app, &["roles.read", "roles.update", "roles.delete"], &[]).await;
+    let big = app
+        .create_role(&root, "Big", &["roles.read", "users.delete"], &[])
+        .await
+        .json();
+    let id = big["id"].as_i64().unwrap();
+    let strict = json!({ "id": id, "version": big["version"], "input": { "name": "Big", "require_two_factor": true, "admin_permissions": ["roles.read", "users.delete"] } });
+    assert_eq!(
+        app.post_json("/api/admin/roles/update", strict, Some(&root))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let before = stored_role(&app, id).await;
+
+    let loosen = json!({ "id": id, "version": before["version"], "input": { "name": "Big", "require_two_factor": false, "admin_permissions": ["roles.read", "users.delete"] } });
+    let refused = app
+        .post_json("/api/admin/roles/update", loosen, Some(&editor))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let emptied = json!({ "id": id, "version": before["version"], "input": { "name": "Big", "admin_permissions": [] } });
+    assert_eq!(
+        app.post_json("/api/admin/roles/update", emptied, Some(&editor))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post_json(
+            "/api/admin/roles/delete",
+            json!({ "id": id }),
+            Some(&editor)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(stored_role(&app, id).await, before);
+}
+
 on_both_backends!(
+    nobody_loosens_or_deletes_a_role_broader_than_their_own,
     role_functions_need_their_permission,
     a_root_admin_manages_roles_and_deleting_one_removes_it_from_its_holders,
     nobody_adds_an_admin_key_they_do_not_hold,

@@ -340,7 +340,106 @@ async fn an_admin_unlocks_a_locked_account(backend: Backend) {
     app.sign_in("locked", PASSWORD).await;
 }
 
+async fn a_delegate_cannot_act_on_a_user_whose_role_is_broader(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (root, delegate, _) = root_and_delegate(&app, ALL_USER_KEYS).await;
+    let big = app
+        .create_role(&root, "Big", &["users.read", "roles.delete"], &[])
+        .await
+        .json();
+    let target = app.create_user("big.holder", false).await;
+    app.assign_role(target, big["id"].as_i64().unwrap()).await;
+    let before = user_row(&app, target).await;
+
+    let takeover = update(target, &before, json!({ "email": "attacker@evil.test" }));
+    for (path, body) in [
+        ("/api/admin/users/update", takeover),
+        ("/api/admin/users/send-reset", json!({ "id": target })),
+        (
+            "/api/admin/users/disable-two-factor",
+            json!({ "id": target }),
+        ),
+        ("/api/admin/users/unlock", json!({ "id": target })),
+        ("/api/admin/users/delete", json!({ "id": target })),
+    ] {
+        let response = app.post_json(path, body, Some(&delegate)).await;
+        assert_eq!(
+            response.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            response.body
+        );
+        assert_eq!(response.json()["missing"], "roles.delete", "{path}");
+    }
+    assert_eq!(user_row(&app, target).await, before);
+}
+
+async fn removing_a_role_is_an_assignment_too(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (root, delegate, _) = root_and_delegate(&app, &["users.read", "users.update"]).await;
+    let small = app
+        .create_role(&root, "Small", &["users.read"], &[])
+        .await
+        .json();
+    let target = app.create_user("small.holder", false).await;
+    app.assign_role(target, small["id"].as_i64().unwrap()).await;
+    let before = user_row(&app, target).await;
+    let strip = update(target, &before, json!({ "role_id": null }));
+    let refused = app
+        .post_json("/api/admin/users/update", strip, Some(&delegate))
+        .await;
+    assert_eq!(refused.json()["missing"], "roles.assign");
+    assert_eq!(user_row(&app, target).await, before);
+}
+
+async fn own_account_changes_go_through_the_account_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, delegate, _) = root_and_delegate(&app, ALL_USER_KEYS).await;
+    let me = app
+        .scalar("select id from users where username = 'delegate'")
+        .await;
+    let before = user_row(&app, me).await;
+    let sneaky = update(me, &before, json!({ "email": "new@evil.test" }));
+    let refused = app
+        .post_json("/api/admin/users/update", sneaky, Some(&delegate))
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(user_row(&app, me).await, before);
+}
+
+async fn an_admin_email_change_tells_the_old_address(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let root = app.signed_in_user("root", true).await;
+    let target = app.create_user("moved", false).await;
+    let before = user_row(&app, target).await;
+    let change = update(
+        target,
+        &before,
+        json!({ "email": "moved.new@example.test" }),
+    );
+    assert_eq!(
+        app.post_json("/api/admin/users/update", change, Some(&root))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let mail = app.outbox().await;
+    assert!(
+        mail.iter()
+            .any(|m| m.to == "moved@example.test" && m.text.contains("moved.new@example.test")),
+        "{mail:?}"
+    );
+    let logged = app
+        .scalar("select count(*) from activity_log where event = 'admin:user.updated' and details like '%moved.new@example.test%'")
+        .await;
+    assert_eq!(logged, 1);
+}
+
 on_both_backends!(
+    a_delegate_cannot_act_on_a_user_whose_role_is_broader,
+    removing_a_role_is_an_assignment_too,
+    own_account_changes_go_through_the_account_pages,
+    an_admin_email_change_tells_the_old_address,
     only_a_root_admin_sets_the_admin_flag,
     a_delegated_admin_cannot_touch_a_root_admin,
     nobody_assigns_a_role_broader_than_their_own,

@@ -269,20 +269,14 @@ pub async fn update(
     let state = &request.state;
     let role = validate(&input)?;
     let current = get(state, id).await?;
-    // Only what is added must be held; keeping or removing a key the caller lacks is allowed.
-    let added_admin: BTreeSet<_> = role
-        .admin
-        .iter()
-        .filter(|k| !current.admin_permissions.contains(k))
-        .copied()
-        .collect();
-    let added_server: BTreeSet<_> = role
-        .server
-        .iter()
-        .filter(|k| !current.server_permissions.contains(k))
-        .copied()
-        .collect();
-    check_grantable(caller, &added_admin, &added_server)?;
+    // A caller edits only roles they could have made: every key the role has now, and every
+    // key it will have, must be theirs. So nobody loosens (drops the two-factor requirement of,
+    // or empties) a role broader than their own, and no race can bring back a key they lack.
+    let mut all_admin: BTreeSet<_> = role.admin.clone();
+    all_admin.extend(current.admin_permissions.iter().copied());
+    let mut all_server: BTreeSet<_> = role.server.clone();
+    all_server.extend(current.server_permissions.iter().copied());
+    check_grantable(caller, &all_admin, &all_server)?;
 
     // The version check and the write are one statement: of two saves of the same version,
     // exactly one lands and the other is told.
@@ -329,8 +323,10 @@ pub async fn duplicate(request: &Request, caller: &Caller, id: i64) -> Result<Ro
     let admin: BTreeSet<_> = source.admin_permissions.iter().copied().collect();
     let server: BTreeSet<_> = source.server_permissions.iter().copied().collect();
     check_grantable(caller, &admin, &server)?;
+    // Leave room for the suffix within the 64-character limit.
+    let base: String = source.name.chars().take(50).collect();
     let mut copy = ValidRole {
-        name: format!("{} (copy)", source.name),
+        name: format!("{base} (copy)"),
         description: source.description.clone(),
         require_two_factor: source.require_two_factor,
         admin,
@@ -342,7 +338,7 @@ pub async fn duplicate(request: &Request, caller: &Caller, id: i64) -> Result<Ro
             Ok(new_id) => break new_id,
             Err(AppError::Validation { .. }) if attempt < 20 => {
                 attempt += 1;
-                copy.name = format!("{} (copy {attempt})", source.name);
+                copy.name = format!("{base} (copy {attempt})");
             }
             Err(other) => return Err(other),
         }
@@ -362,6 +358,10 @@ pub async fn duplicate(request: &Request, caller: &Caller, id: i64) -> Result<Ro
 pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<i64, AppError> {
     let state = &request.state;
     let role = get(state, id).await?;
+    // Like editing: only a role the caller could have made.
+    let admin: BTreeSet<_> = role.admin_permissions.iter().copied().collect();
+    let server: BTreeSet<_> = role.server_permissions.iter().copied().collect();
+    check_grantable(caller, &admin, &server)?;
     let mut tx = state.db.begin_write().await?;
     let holders = sqlx::query("update users set role_id = null where role_id = $1")
         .bind(id)

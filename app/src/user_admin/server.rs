@@ -127,10 +127,57 @@ fn forbidden(missing: Option<AdminPermission>) -> AppError {
     }
 }
 
-/// Only a root admin acts on a root admin, in any way.
-fn check_target(caller: &Caller, target: &UserRow) -> Result<(), AppError> {
-    if target.is_admin && !caller.user.is_admin {
+/// Who may act on whom. Nobody administers their own account here (the account pages, which
+/// ask for the current password, are the way). Only a root admin acts on a root admin, in any
+/// way. Anyone else acts only on users whose role they could have granted: every key of the
+/// target's role must be the caller's too, so no delegated admin can take over (by email
+/// change and reset, say) an account that holds more than they do.
+async fn check_target(state: &AppState, caller: &Caller, target: &UserRow) -> Result<(), AppError> {
+    if target.id == caller.user.id {
+        return Err(AppError::Conflict {
+            message: "Use your account pages to change your own account.".into(),
+        });
+    }
+    if caller.user.is_admin {
+        return Ok(());
+    }
+    if target.is_admin {
         return Err(forbidden(None));
+    }
+    if let Some(role) = &target.role {
+        let role = crate::roles::server::get(state, role.id).await?;
+        if let Some(key) = first_missing(&caller.user.admin_permissions, &role.admin_permissions) {
+            return Err(forbidden(Some(key)));
+        }
+        if first_missing(&caller.role_server_permissions(), &role.server_permissions).is_some() {
+            return Err(forbidden(None));
+        }
+    }
+    Ok(())
+}
+
+/// Re-reads the target's admin flag and role under a row lock inside the write transaction:
+/// if either changed since the checks above ran (a promotion racing this request), nothing is
+/// written.
+async fn confirm_target_unchanged(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    target: &UserRow,
+) -> Result<(), AppError> {
+    let row = sqlx::query(&format!(
+        "select is_admin, role_id from users where id = $1{}",
+        state.db.row_lock()
+    ))
+    .bind(target.id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let is_admin = row.try_get::<i64, _>("is_admin")? == 1;
+    let role_id: Option<i64> = row.try_get("role_id")?;
+    if is_admin != target.is_admin || role_id != target.role.as_ref().map(|r| r.id) {
+        return Err(AppError::Conflict {
+            message: "This user was changed meanwhile. Reload and try again.".into(),
+        });
     }
     Ok(())
 }
@@ -141,6 +188,10 @@ async fn check_role_assignable(
     caller: &Caller,
     role_id: Option<i64>,
 ) -> Result<(), AppError> {
+    // Any change of role, removing one included, is an assignment.
+    if !caller.user.is_admin && !caller.user.can(AdminPermission::RolesAssign) {
+        return Err(forbidden(Some(AdminPermission::RolesAssign)));
+    }
     let Some(role_id) = role_id else {
         return Ok(());
     };
@@ -149,9 +200,6 @@ async fn check_role_assignable(
         .map_err(|_| AppError::field("role_id", "This role does not exist."))?;
     if caller.user.is_admin {
         return Ok(());
-    }
-    if !caller.user.can(AdminPermission::RolesAssign) {
-        return Err(forbidden(Some(AdminPermission::RolesAssign)));
     }
     if let Some(key) = first_missing(&caller.user.admin_permissions, &role.admin_permissions) {
         return Err(forbidden(Some(key)));
@@ -257,7 +305,7 @@ pub async fn update(
 ) -> Result<UserRow, AppError> {
     let state = &request.state;
     let target = get(state, id).await?;
-    check_target(caller, &target)?;
+    check_target(state, caller, &target).await?;
     if input.is_admin != target.is_admin && !caller.user.is_admin {
         return Err(forbidden(None));
     }
@@ -277,6 +325,7 @@ pub async fn update(
     };
 
     let mut tx = state.db.begin_write().await?;
+    confirm_target_unchanged(state, &mut tx, &target).await?;
     // The last root admin stays one: checked inside the write transaction.
     if target.is_admin && !input.is_admin && count_roots(state, &mut tx).await? <= 1 {
         return Err(AppError::Conflict {
@@ -314,9 +363,19 @@ pub async fn update(
     .await?;
     tx.commit().await?;
 
+    // A changed address is where resets go from now on: tell the old one, as the account page
+    // does.
+    if !target.email.eq_ignore_ascii_case(email.as_str()) {
+        state.mailer.send_later(templates::email_changed(
+            &target.email,
+            &target.first_name,
+            email.as_str(),
+            &state.settings.public_base(),
+        ));
+    }
     let details = json!({
-        "before": { "role_id": current_role, "is_admin": target.is_admin },
-        "after": { "role_id": input.role_id, "is_admin": input.is_admin },
+        "before": { "role_id": current_role, "is_admin": target.is_admin, "email": target.email },
+        "after": { "role_id": input.role_id, "is_admin": input.is_admin, "email": email.as_str() },
     });
     record_admin(request, caller, Event::UserUpdated, id, details).await;
     get(state, id).await
@@ -339,7 +398,7 @@ async fn count_roots(
 
 pub async fn send_reset(request: &Request, caller: &Caller, id: i64) -> Result<(), AppError> {
     let target = get(&request.state, id).await?;
-    check_target(caller, &target)?;
+    check_target(&request.state, caller, &target).await?;
     mail_password_link(&request.state, id).await?;
     record_admin(
         request,
@@ -358,7 +417,7 @@ pub async fn disable_two_factor(
     id: i64,
 ) -> Result<bool, AppError> {
     let target = get(&request.state, id).await?;
-    check_target(caller, &target)?;
+    check_target(&request.state, caller, &target).await?;
     let actor = Some(Actor {
         id: caller.user.id,
         name: caller.user.username.clone(),
@@ -368,7 +427,7 @@ pub async fn disable_two_factor(
 
 pub async fn unlock(request: &Request, caller: &Caller, id: i64) -> Result<(), AppError> {
     let target = get(&request.state, id).await?;
-    check_target(caller, &target)?;
+    check_target(&request.state, caller, &target).await?;
     clear_failures(&request.state, id).await?;
     record_admin(
         request,
@@ -392,8 +451,9 @@ pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<(), A
         });
     }
     let target = get(state, id).await?;
-    check_target(caller, &target)?;
+    check_target(state, caller, &target).await?;
     let mut tx = state.db.begin_write().await?;
+    confirm_target_unchanged(state, &mut tx, &target).await?;
     if target.is_admin && count_roots(state, &mut tx).await? <= 1 {
         return Err(AppError::Conflict {
             message: "The last root admin cannot be deleted.".into(),

@@ -30,7 +30,7 @@ pub enum AppError {
     #[error("The username, email or password is incorrect.")]
     InvalidCredentials,
     /// Signed in, but the rule refuses; `missing` names the permission key when there is one.
-    #[error("You do not have permission to do that.")]
+    #[error("You do not have permission to do that{}.", missing.as_deref().map(|key| format!(" (it needs {key})")).unwrap_or_default())]
     Forbidden { missing: Option<String> },
     /// The account must turn on two-factor authentication before it may do anything but manage
     /// itself; the interface turns this into a banner leading to enrolment.

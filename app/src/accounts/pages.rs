@@ -276,9 +276,9 @@ pub fn SecurityPage() -> impl IntoView {
             </ActionForm>
             <p class="status" role="status" aria-live="polite">
                 {move || match revoke_others.value().get() {
-                    Some(Ok(0)) => "There were no other sessions.".to_owned(),
-                    Some(Ok(n)) => format!("Signed out {n} other session(s)."),
-                    _ => String::new(),
+                    Some(Ok(0)) => Some("There were no other sessions.".to_owned()),
+                    Some(Ok(n)) => Some(format!("Signed out {n} other session(s).")),
+                    _ => None,
                 }}
             </p>
         </section>

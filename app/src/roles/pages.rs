@@ -6,7 +6,7 @@ use super::{
     UpdateRole,
 };
 use crate::permissions::{AdminPermission, ServerPermission};
-use crate::shell::{hard_navigate, ErrorBanner, FieldMessage};
+use crate::shell::{hard_navigate, use_signed_in_user, ErrorBanner, FieldMessage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -18,7 +18,9 @@ pub fn RolesPage() -> impl IntoView {
     let roles = Resource::new(|| (), |_| list_roles());
     view! {
         <h1>"Roles"</h1>
-        <p><A href="/admin/roles/new" attr:class="button primary">"New role"</A></p>
+        {use_signed_in_user().is_some_and(|me| me.can(AdminPermission::RolesCreate)).then(|| view! {
+            <p><A href="/admin/roles/new" attr:class="button primary">"New role"</A></p>
+        })}
         <Transition fallback=|| view! { <p class="loading">"Loading roles…"</p> }>
             {move || Suspend::new(async move {
                 match roles.await {
@@ -62,6 +64,8 @@ fn PickerGroup(
     #[prop(into)] title: String,
     keys: Vec<(String, String)>,
     selected: RwSignal<BTreeSet<String>>,
+    /// Keys the caller may grant; the others are shown but cannot be ticked.
+    grantable: BTreeSet<String>,
 ) -> impl IntoView {
     let group_keys: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
     let all_keys = group_keys.clone();
@@ -94,6 +98,7 @@ fn PickerGroup(
                         <input
                             type="checkbox"
                             id=input_id.clone()
+                            disabled=!grantable.contains(&key)
                             prop:checked=move || selected.read().contains(&checked_key)
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
@@ -183,6 +188,35 @@ pub fn RoleEditorPage() -> impl IntoView {
 
 #[component]
 fn RoleForm(role: Option<super::Role>, holders: Vec<super::RoleHolder>) -> impl IntoView {
+    let me = use_signed_in_user();
+    let root = me.as_ref().is_some_and(|me| me.is_admin);
+    let can = |key: AdminPermission| me.as_ref().is_some_and(|me| me.can(key));
+    let grantable_admin: BTreeSet<String> = AdminPermission::ALL
+        .iter()
+        .filter(|p| root || can(**p))
+        .map(|p| p.key().to_owned())
+        .collect();
+    // Server keys a non-root caller holds through their role are not known in the browser;
+    // the server checks them, and the pickers leave them open.
+    let grantable_server: BTreeSet<String> = ServerPermission::ALL
+        .iter()
+        .map(|p| p.key().to_owned())
+        .collect();
+    let (can_save, can_duplicate, can_delete) = (
+        can(if role.is_some() {
+            AdminPermission::RolesUpdate
+        } else {
+            AdminPermission::RolesCreate
+        }),
+        can(AdminPermission::RolesCreate),
+        can(AdminPermission::RolesDelete),
+    );
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move || {
+        if let Some(button) = confirm_button.get() {
+            let _ = button.focus();
+        }
+    });
     let id = role.as_ref().map(|r| r.id);
     let version = RwSignal::new(role.as_ref().map_or(0, |r| r.version));
     let name = RwSignal::new(role.as_ref().map(|r| r.name.clone()).unwrap_or_default());
@@ -290,15 +324,15 @@ fn RoleForm(role: Option<super::Role>, holders: Vec<super::RoleHolder>) -> impl 
                 "Require two factor"
             </label>
             <h2>"Admin permissions"</h2>
-            {admin_groups().into_iter().map(|(group, keys)| view! { <PickerGroup id="admin" title=group keys selected=admin /> }).collect_view()}
+            {admin_groups().into_iter().map(|(group, keys)| view! { <PickerGroup id="admin" title=group keys selected=admin grantable=grantable_admin.clone() /> }).collect_view()}
             <FieldMessage id="admin-permissions-error" message=field("admin_permissions") />
             <h2>"Server permissions"</h2>
             <p class="muted">"Granted on every server to holders of this role."</p>
-            {server_groups().into_iter().map(|(group, keys)| view! { <PickerGroup id="server" title=group keys selected=server /> }).collect_view()}
+            {server_groups().into_iter().map(|(group, keys)| view! { <PickerGroup id="server" title=group keys selected=server grantable=grantable_server.clone() /> }).collect_view()}
             <FieldMessage id="server-permissions-error" message=field("server_permissions") />
             <ErrorBanner id="role-save-error" error=error />
             <p class="status" role="status" aria-live="polite">{move || saved().then_some("Role saved.")}</p>
-            <button type="submit" class="primary" disabled=pending>"Save role"</button>
+            {can_save.then(|| view! { <button type="submit" class="primary" disabled=pending>"Save role"</button> })}
         </form>
         {id.map(|id| view! {
             <section class="card" aria-labelledby="holders-heading">
@@ -311,15 +345,15 @@ fn RoleForm(role: Option<super::Role>, holders: Vec<super::RoleHolder>) -> impl 
             </section>
             <section class="card" aria-labelledby="role-actions-heading">
                 <h2 id="role-actions-heading">"Other actions"</h2>
-                <button type="button" class="secondary" on:click=move |_| { duplicate.dispatch(DuplicateRole { id }); }>"Duplicate role"</button>
-                <Show
+                {can_duplicate.then(|| view! { <button type="button" class="secondary" on:click=move |_| { duplicate.dispatch(DuplicateRole { id }); }>"Duplicate role"</button> })}
+                {can_delete.then(|| view! { <Show
                     when=move || confirming.get()
                     fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete role"</button> }
                 >
                     <p role="alert">{format!("Delete this role? {holder_count} user(s) hold it and will lose it.")}</p>
-                    <button type="button" class="danger" on:click=move |_| { delete.dispatch(DeleteRole { id }); }>"Confirm delete"</button>
+                    <button type="button" class="danger" node_ref=confirm_button on:click=move |_| { delete.dispatch(DeleteRole { id }); }>"Confirm delete"</button>
                     <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                </Show>
+                </Show> })}
             </section>
         })}
     }

@@ -114,6 +114,17 @@ fn SignedInLayout() -> impl IntoView {
     }
 }
 
+/// The signed-in user as the frame rendered them: the same value on the server and in the
+/// browser, so pages can shape themselves by it without a hydration mismatch. The interface
+/// only hides what would be refused; the server decides.
+#[derive(Clone)]
+pub struct SignedInUser(pub SessionUser);
+
+/// The signed-in user of the current frame, if any.
+pub fn use_signed_in_user() -> Option<SessionUser> {
+    use_context::<SignedInUser>().map(|user| user.0)
+}
+
 /// The name shown in the header, which pages may update after a profile change.
 #[derive(Clone, Copy)]
 pub struct HeaderName(pub RwSignal<String>);
@@ -128,6 +139,7 @@ fn Frame(user: SessionUser) -> impl IntoView {
     });
     let name = RwSignal::new(user.display_name());
     provide_context(HeaderName(name));
+    provide_context(SignedInUser(user.clone()));
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">

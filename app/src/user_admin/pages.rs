@@ -5,9 +5,10 @@ use super::{
     SendPasswordReset, UnlockUser, UpdateUser, UserUpdate,
 };
 use crate::accounts::display::format_utc;
-use crate::roles::list_roles;
-use crate::shell::{hard_navigate, use_current_user, ErrorBanner, FieldMessage};
-use crate::users::{Password, LANGUAGES};
+use crate::permissions::AdminPermission;
+use crate::roles::{list_roles, RoleSummary};
+use crate::shell::{hard_navigate, use_signed_in_user, ErrorBanner, FieldMessage};
+use crate::users::{Password, RoleRef, LANGUAGES};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -24,7 +25,9 @@ pub fn UsersPage() -> impl IntoView {
     );
     view! {
         <h1>"Users"</h1>
-        <p><A href="/admin/users/new" attr:class="button primary">"New user"</A></p>
+        {use_signed_in_user().is_some_and(|me| me.can(AdminPermission::UsersCreate)).then(|| view! {
+            <p><A href="/admin/users/new" attr:class="button primary">"New user"</A></p>
+        })}
         <form method="get" action="/admin/users" class="search" role="search">
             <label for="user-search">"Search by the start of a username, or of an email address (with @)"</label>
             <input id="user-search" name="q" type="search" prop:value=query />
@@ -72,34 +75,38 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-/// The role choices for a select, loaded once per page.
+/// The role choices for a select. The page loads the roles (a resource created inside this
+/// component would sit in a second suspense and break hydration); a user who may not list
+/// roles still sees the role they are editing.
 #[component]
-fn RoleSelect(#[prop(into)] id: String, selected: RwSignal<Option<i64>>) -> impl IntoView {
-    let roles = Resource::new(|| (), |_| list_roles());
+fn RoleSelect(
+    #[prop(into)] id: String,
+    roles: Vec<RoleSummary>,
+    current: Option<RoleRef>,
+    selected: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let mut choices: Vec<(i64, String)> =
+        roles.into_iter().map(|role| (role.id, role.name)).collect();
+    if let Some(current) = current {
+        if !choices.iter().any(|(id, _)| *id == current.id) {
+            choices.push((current.id, current.name));
+        }
+    }
     view! {
-        <Suspense>
-            {move || {
-                let id = id.clone();
-                Suspend::new(async move {
-                    let roles = roles.await.unwrap_or_default();
-                    view! {
-                        <select id=id on:change=move |ev| selected.set(event_target_value(&ev).parse().ok())>
-                            <option value="" selected=move || selected.get().is_none()>"No role"</option>
-                            {roles.into_iter().map(|role| view! {
-                                <option value=role.id.to_string() selected=move || selected.get() == Some(role.id)>{role.name}</option>
-                            }).collect_view()}
-                        </select>
-                    }
-                })
-            }}
-        </Suspense>
+        <select id=id on:change=move |ev| selected.set(event_target_value(&ev).parse().ok())>
+            <option value="" selected=move || selected.get().is_none()>"No role"</option>
+            {choices.into_iter().map(|(role_id, name)| view! {
+                <option value=role_id.to_string() selected=move || selected.get() == Some(role_id)>{name}</option>
+            }).collect_view()}
+        </select>
     }
 }
 
 /// `/admin/users/new`.
 #[component]
 pub fn NewUserPage() -> impl IntoView {
-    let me = use_current_user();
+    let me = use_signed_in_user();
+    let roles = Resource::new(|| (), |_| list_roles());
     let create = ServerAction::<CreateUser>::new();
     let username = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -133,7 +140,10 @@ pub fn NewUserPage() -> impl IntoView {
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let field =
         move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
-    let root = move || matches!(me.get(), Some(Ok(Some(user))) if user.is_admin);
+    let root = me.as_ref().is_some_and(|user| user.is_admin);
+    let can_assign = me
+        .as_ref()
+        .is_some_and(|user| user.can(AdminPermission::RolesAssign));
     view! {
         <h1>"New user"</h1>
         <p><A href="/admin/users">"All users"</A></p>
@@ -158,11 +168,18 @@ pub fn NewUserPage() -> impl IntoView {
             <input id="new-password" type="password" autocomplete="new-password" aria-describedby="new-password-hint" on:input=move |ev| password.set(event_target_value(&ev)) />
             <p id="new-password-hint" class="muted">"Leave empty to email the user a link to set their own password."</p>
             <FieldMessage id="new-password-error" message=field("password") />
-            <label for="new-role">"Role"</label>
-            <RoleSelect id="new-role" selected=role_id />
-            <Show when=root>
+            {can_assign.then(|| view! {
+                <label for="new-role">"Role"</label>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let roles = roles.await.unwrap_or_default();
+                        view! { <RoleSelect id="new-role" roles current=None selected=role_id /> }
+                    })}
+                </Suspense>
+            })}
+            {root.then(|| view! {
                 <label class="inline"><input type="checkbox" on:change=move |ev| is_admin.set(event_target_checked(&ev)) />"Root admin"</label>
-            </Show>
+            })}
             <ErrorBanner id="new-user-error" error=error />
             <button type="submit" class="primary" disabled=move || create.pending().get()>"Create user"</button>
         </form>
@@ -181,13 +198,16 @@ pub fn UserPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let user = Resource::new(id, get_user);
+    let roles = Resource::new(|| (), |_| list_roles());
     view! {
         <p><A href="/admin/users">"All users"</A></p>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                // Without `roles.read` the list is empty; the form still shows the current role.
+                let roles = roles.await.unwrap_or_default();
                 match user.await {
                     Err(error) => view! { <ErrorBanner id="user-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                    Ok(user) => view! { <UserForm user /> }.into_any(),
+                    Ok(user) => view! { <UserForm user roles /> }.into_any(),
                 }
             })}
         </Transition>
@@ -195,8 +215,28 @@ pub fn UserPage() -> impl IntoView {
 }
 
 #[component]
-fn UserForm(user: super::UserRow) -> impl IntoView {
-    let me = use_current_user();
+fn UserForm(user: super::UserRow, roles: Vec<RoleSummary>) -> impl IntoView {
+    let me = use_signed_in_user();
+    let root = me.as_ref().is_some_and(|me| me.is_admin);
+    // The interface offers only what the server would allow: a root admin's account is for
+    // root admins, and each action needs its key.
+    let may = |key: AdminPermission| {
+        me.as_ref()
+            .is_some_and(|me| me.can(key) && (root || !user.is_admin))
+    };
+    let (can_update, can_reset, can_disable, can_delete, can_assign) = (
+        may(AdminPermission::UsersUpdate),
+        may(AdminPermission::UsersResetPassword),
+        may(AdminPermission::UsersDisableTwoFactor),
+        may(AdminPermission::UsersDelete),
+        may(AdminPermission::RolesAssign),
+    );
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move || {
+        if let Some(button) = confirm_button.get() {
+            let _ = button.focus();
+        }
+    });
     let id = user.id;
     let email = RwSignal::new(user.email.clone());
     let first_name = RwSignal::new(user.first_name.clone());
@@ -241,20 +281,20 @@ fn UserForm(user: super::UserRow) -> impl IntoView {
     });
     let field =
         move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
+    // An empty text node does not survive server rendering, so "nothing to say" is `None`.
     let status = move || {
         if matches!(update.value().get(), Some(Ok(_))) {
-            "User saved."
+            Some("User saved.")
         } else if matches!(reset.value().get(), Some(Ok(()))) {
-            "A password reset email is on its way."
+            Some("A password reset email is on its way.")
         } else if matches!(disable.value().get(), Some(Ok(_))) {
-            "Two-factor authentication is off for this user."
+            Some("Two-factor authentication is off for this user.")
         } else if matches!(unlock.value().get(), Some(Ok(()))) {
-            "The account is unlocked."
+            Some("The account is unlocked.")
         } else {
-            ""
+            None
         }
     };
-    let root = move || matches!(me.get(), Some(Ok(Some(user))) if user.is_admin);
     view! {
         <h1>{format!("User {}", user.username)}</h1>
         <form class="form card" on:submit=submit>
@@ -271,30 +311,36 @@ fn UserForm(user: super::UserRow) -> impl IntoView {
             <select id="edit-language" on:change=move |ev| language.set(event_target_value(&ev))>
                 {LANGUAGES.iter().map(|(code, name)| view! { <option value=*code selected=move || language.get() == *code>{*name}</option> }).collect_view()}
             </select>
-            <label for="edit-role">"Role"</label>
-            <RoleSelect id="edit-role" selected=role_id />
-            <Show when=root>
+            {can_assign.then(|| view! {
+                <label for="edit-role">"Role"</label>
+                <RoleSelect id="edit-role" roles current=user.role.clone() selected=role_id />
+            })}
+            {root.then(|| view! {
                 <label class="inline"><input type="checkbox" prop:checked=is_admin on:change=move |ev| is_admin.set(event_target_checked(&ev)) />"Root admin"</label>
-            </Show>
+            })}
             <ErrorBanner id="edit-user-error" error=error />
             <p class="status" role="status" aria-live="polite">{status}</p>
-            <button type="submit" class="primary" disabled=move || update.pending().get()>"Save user"</button>
+            {can_update.then(|| view! {
+                <button type="submit" class="primary" disabled=move || update.pending().get()>"Save user"</button>
+            })}
         </form>
         <section class="card" aria-labelledby="user-actions-heading">
             <h2 id="user-actions-heading">"Actions"</h2>
             <p>{format!("Two-factor: {}. {}", if user.two_factor { "on" } else { "off" }, if user.locked { "Locked after failed sign-ins." } else { "" })}</p>
             <div class="actions">
-                <button type="button" class="secondary" on:click=move |_| { reset.dispatch(SendPasswordReset { id }); }>"Send password reset email"</button>
-                <button type="button" class="secondary" on:click=move |_| { disable.dispatch(AdminDisableTwoFactor { id }); }>"Disable two-factor"</button>
-                <button type="button" class="secondary" on:click=move |_| { unlock.dispatch(UnlockUser { id }); }>"Unlock"</button>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete user"</button> }
-                >
-                    <p role="alert">"Delete this user? Their sessions and two-factor data go; their activity stays."</p>
-                    <button type="button" class="danger" on:click=move |_| { delete.dispatch(DeleteUser { id }); }>"Confirm delete"</button>
-                    <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                </Show>
+                {can_reset.then(|| view! { <button type="button" class="secondary" on:click=move |_| { reset.dispatch(SendPasswordReset { id }); }>"Send password reset email"</button> })}
+                {can_disable.then(|| view! { <button type="button" class="secondary" on:click=move |_| { disable.dispatch(AdminDisableTwoFactor { id }); }>"Disable two-factor"</button> })}
+                {can_update.then(|| view! { <button type="button" class="secondary" on:click=move |_| { unlock.dispatch(UnlockUser { id }); }>"Unlock"</button> })}
+                {can_delete.then(|| view! {
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete user"</button> }
+                    >
+                        <p role="alert">"Delete this user? Their sessions and two-factor data go; their activity stays."</p>
+                        <button type="button" class="danger" node_ref=confirm_button on:click=move |_| { delete.dispatch(DeleteUser { id }); }>"Confirm delete"</button>
+                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    </Show>
+                })}
             </div>
         </section>
     }

@@ -3,8 +3,9 @@
 
 use super::display::describe_user_agent;
 use super::{ActivityPage, ActivityRow, SessionInfo};
-use crate::activity::server::{record, Entry};
+use crate::activity::server::Entry;
 use crate::activity::Event;
+use crate::auth::server::require_password;
 use crate::auth::server::sessions;
 use crate::context::request::{Caller, Request};
 use crate::context::AppState;
@@ -20,37 +21,14 @@ const ACTIVITY_PAGE: i64 = 25;
 
 /// Records an event the caller did to their own account.
 async fn record_own(request: &Request, caller: &Caller, event: Event, details: serde_json::Value) {
-    let entry = Entry::new(event)
-        .actor(caller.user.id, &caller.user.username)
-        .subject("user", caller.user.id)
-        .details(details);
-    record(
-        &request.state.db,
-        request.state.now(),
-        &request.origin,
-        entry,
-    )
-    .await;
-}
-
-/// Checks the caller's current password; a wrong one is a message on that field and counts
-/// towards the account's lockout like a failed sign-in.
-async fn check_current_password(
-    request: &Request,
-    caller: &Caller,
-    password: &Password,
-) -> Result<(), AppError> {
-    let state = &request.state;
-    if crate::auth::server::check_password_of(state, caller.user.id, password, &request.origin)
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::field(
-            "current_password",
-            "The current password is not correct.",
-        ))
-    }
+    request
+        .record(
+            Entry::new(event)
+                .by(caller)
+                .subject("user", caller.user.id)
+                .details(details),
+        )
+        .await;
 }
 
 #[tracing::instrument(skip_all, fields(user_id = caller.user.id))]
@@ -121,7 +99,7 @@ pub async fn change_email(
 ) -> Result<String, AppError> {
     let state = &request.state;
     let email = EmailAddress::parse(new_email).map_err(|m| AppError::field("email", m))?;
-    check_current_password(request, caller, current_password).await?;
+    require_password(request, caller, current_password, "current_password").await?;
 
     let taken = sqlx::query("select id from users where email_canonical = $1 and id <> $2")
         .bind(email.canonical())
@@ -169,7 +147,7 @@ pub async fn change_password(
     new_password: &Password,
 ) -> Result<String, AppError> {
     let state = &request.state;
-    check_current_password(request, caller, current_password).await?;
+    require_password(request, caller, current_password, "current_password").await?;
     check_new_password(
         new_password.expose(),
         Some(&caller.user.username),

@@ -3,7 +3,7 @@
 
 use super::Event;
 use crate::context::db::Db;
-use crate::context::request::Origin;
+use crate::context::request::{Caller, Origin, Request};
 use serde_json::Value;
 
 /// Who acted. `name` is a snapshot kept on the row, so the log stays readable after the
@@ -43,6 +43,11 @@ impl Entry {
         self
     }
 
+    /// The signed-in caller as the actor.
+    pub fn by(self, caller: &Caller) -> Self {
+        self.actor(caller.user.id, &caller.user.username)
+    }
+
     pub fn subject(mut self, kind: &'static str, id: i64) -> Self {
         self.subject = Some((kind, id));
         self
@@ -51,6 +56,13 @@ impl Entry {
     pub fn details(mut self, details: Value) -> Self {
         self.details = details;
         self
+    }
+}
+
+impl Request {
+    /// Appends `entry` to the log with this request's time and origin.
+    pub async fn record(&self, entry: Entry) {
+        record(&self.state.db, self.state.now(), &self.origin, entry).await;
     }
 }
 

@@ -3,7 +3,7 @@
 //! role grants.
 
 use super::{Role, RoleHolder, RoleInput, RoleSummary};
-use crate::activity::server::{record, Entry};
+use crate::activity::server::Entry;
 use crate::activity::Event;
 use crate::auth::server::sessions::stored_keys;
 use crate::context::request::{Caller, Request};
@@ -82,11 +82,12 @@ fn validate(input: &RoleInput) -> Result<ValidRole, AppError> {
     })
 }
 
-/// Refuses keys in `admin`/`server` that the caller does not hold (root admins hold all).
-fn check_grantable(
+/// Refuses keys in `admin`/`server` that the caller does not hold (root admins hold all):
+/// the one check behind "nobody grants what they lack", for roles and for users alike.
+pub fn check_grantable<'a>(
     caller: &Caller,
-    admin: &BTreeSet<AdminPermission>,
-    server: &BTreeSet<ServerPermission>,
+    admin: impl IntoIterator<Item = &'a AdminPermission>,
+    server: impl IntoIterator<Item = &'a ServerPermission>,
 ) -> Result<(), AppError> {
     if caller.user.is_admin {
         return Ok(());
@@ -231,17 +232,14 @@ async fn record_role(
     id: i64,
     details: serde_json::Value,
 ) {
-    let entry = Entry::new(event)
-        .actor(caller.user.id, &caller.user.username)
-        .subject("role", id)
-        .details(details);
-    record(
-        &request.state.db,
-        request.state.now(),
-        &request.origin,
-        entry,
-    )
-    .await;
+    request
+        .record(
+            Entry::new(event)
+                .by(caller)
+                .subject("role", id)
+                .details(details),
+        )
+        .await;
 }
 
 #[tracing::instrument(skip_all, fields(user_id = caller.user.id))]
@@ -272,11 +270,11 @@ pub async fn update(
     // A caller edits only roles they could have made: every key the role has now, and every
     // key it will have, must be theirs. So nobody loosens (drops the two-factor requirement of,
     // or empties) a role broader than their own, and no race can bring back a key they lack.
-    let mut all_admin: BTreeSet<_> = role.admin.clone();
-    all_admin.extend(current.admin_permissions.iter().copied());
-    let mut all_server: BTreeSet<_> = role.server.clone();
-    all_server.extend(current.server_permissions.iter().copied());
-    check_grantable(caller, &all_admin, &all_server)?;
+    check_grantable(
+        caller,
+        role.admin.iter().chain(&current.admin_permissions),
+        role.server.iter().chain(&current.server_permissions),
+    )?;
 
     // The version check and the write are one statement: of two saves of the same version,
     // exactly one lands and the other is told.
@@ -320,17 +318,19 @@ pub async fn update(
 pub async fn duplicate(request: &Request, caller: &Caller, id: i64) -> Result<Role, AppError> {
     let state = &request.state;
     let source = get(state, id).await?;
-    let admin: BTreeSet<_> = source.admin_permissions.iter().copied().collect();
-    let server: BTreeSet<_> = source.server_permissions.iter().copied().collect();
-    check_grantable(caller, &admin, &server)?;
+    check_grantable(
+        caller,
+        &source.admin_permissions,
+        &source.server_permissions,
+    )?;
     // Leave room for the suffix within the 64-character limit.
     let base: String = source.name.chars().take(50).collect();
     let mut copy = ValidRole {
         name: format!("{base} (copy)"),
         description: source.description.clone(),
         require_two_factor: source.require_two_factor,
-        admin,
-        server,
+        admin: source.admin_permissions.iter().copied().collect(),
+        server: source.server_permissions.iter().copied().collect(),
     };
     let mut attempt = 1;
     let new_id = loop {
@@ -359,9 +359,7 @@ pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<i64, 
     let state = &request.state;
     let role = get(state, id).await?;
     // Like editing: only a role the caller could have made.
-    let admin: BTreeSet<_> = role.admin_permissions.iter().copied().collect();
-    let server: BTreeSet<_> = role.server_permissions.iter().copied().collect();
-    check_grantable(caller, &admin, &server)?;
+    check_grantable(caller, &role.admin_permissions, &role.server_permissions)?;
     let mut tx = state.db.begin_write().await?;
     let holders = sqlx::query("update users set role_id = null where role_id = $1")
         .bind(id)

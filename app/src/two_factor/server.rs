@@ -309,21 +309,6 @@ pub async fn start_enrolment(state: &AppState, caller: &Caller) -> Result<Enrolm
     })
 }
 
-async fn check_password(
-    request: &Request,
-    caller: &Caller,
-    password: &Password,
-) -> Result<(), AppError> {
-    let state = &request.state;
-    if crate::auth::server::check_password_of(state, caller.user.id, password, &request.origin)
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::field("password", "The password is not correct."))
-    }
-}
-
 /// Ends every session of the user except `keep`.
 async fn revoke_others(
     tx: &mut Transaction<'static, Any>,
@@ -349,7 +334,7 @@ pub async fn confirm_enrolment(
 ) -> Result<Vec<String>, AppError> {
     let state = &request.state;
     let now = state.now();
-    check_password(request, caller, password).await?;
+    crate::auth::server::require_password(request, caller, password, "password").await?;
     let row = sqlx::query(
         "select totp_secret, totp_pending_secret, totp_pending_since from users where id = $1",
     )
@@ -410,7 +395,7 @@ async fn check_password_and_code(
     code: &str,
 ) -> Result<(), AppError> {
     let state = &request.state;
-    check_password(request, caller, password).await?;
+    crate::auth::server::require_password(request, caller, password, "password").await?;
     let secret: Option<String> = sqlx::query("select totp_secret from users where id = $1")
         .bind(caller.user.id)
         .fetch_one(state.db.pool())
@@ -541,16 +526,9 @@ fn notify(
 }
 
 async fn record_own(request: &Request, caller: &Caller, event: Event) {
-    let entry = Entry::new(event)
-        .actor(caller.user.id, &caller.user.username)
-        .subject("user", caller.user.id);
-    record(
-        &request.state.db,
-        request.state.now(),
-        &request.origin,
-        entry,
-    )
-    .await;
+    request
+        .record(Entry::new(event).by(caller).subject("user", caller.user.id))
+        .await;
 }
 
 #[cfg(test)]

@@ -1,14 +1,15 @@
 //! User administration services and the guards that keep delegated admins from escalating.
 
 use super::{NewUserInput, UserPage, UserRow, UserUpdate};
-use crate::activity::server::{record, Actor, Entry};
+use crate::activity::server::{Actor, Entry};
 use crate::activity::Event;
 use crate::auth::server::{clear_failures, LOCKOUT_THRESHOLD, LOCKOUT_WINDOW_SECS};
 use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
 use crate::mail::templates;
-use crate::permissions::{first_missing, AdminPermission};
+use crate::permissions::AdminPermission;
+use crate::roles::server::check_grantable;
 use crate::users::server::NewUserForm;
 use crate::users::validation::{EmailAddress, FieldErrors, PersonName};
 use crate::users::{RoleRef, LANGUAGES};
@@ -146,12 +147,7 @@ async fn check_target(state: &AppState, caller: &Caller, target: &UserRow) -> Re
     }
     if let Some(role) = &target.role {
         let role = crate::roles::server::get(state, role.id).await?;
-        if let Some(key) = first_missing(&caller.user.admin_permissions, &role.admin_permissions) {
-            return Err(forbidden(Some(key)));
-        }
-        if first_missing(&caller.role_server_permissions(), &role.server_permissions).is_some() {
-            return Err(forbidden(None));
-        }
+        check_grantable(caller, &role.admin_permissions, &role.server_permissions)?;
     }
     Ok(())
 }
@@ -195,19 +191,13 @@ async fn check_role_assignable(
     let Some(role_id) = role_id else {
         return Ok(());
     };
-    let role = crate::roles::server::get(state, role_id)
-        .await
-        .map_err(|_| AppError::field("role_id", "This role does not exist."))?;
-    if caller.user.is_admin {
-        return Ok(());
-    }
-    if let Some(key) = first_missing(&caller.user.admin_permissions, &role.admin_permissions) {
-        return Err(forbidden(Some(key)));
-    }
-    if first_missing(&caller.role_server_permissions(), &role.server_permissions).is_some() {
-        return Err(forbidden(None));
-    }
-    Ok(())
+    let role = match crate::roles::server::get(state, role_id).await {
+        Err(AppError::NotFound) => {
+            return Err(AppError::field("role_id", "This role does not exist."));
+        }
+        other => other?,
+    };
+    check_grantable(caller, &role.admin_permissions, &role.server_permissions)
 }
 
 fn check_language(language: &str) -> Result<(), String> {
@@ -225,17 +215,14 @@ async fn record_admin(
     user_id: i64,
     details: serde_json::Value,
 ) {
-    let entry = Entry::new(event)
-        .actor(caller.user.id, &caller.user.username)
-        .subject("user", user_id)
-        .details(details);
-    record(
-        &request.state.db,
-        request.state.now(),
-        &request.origin,
-        entry,
-    )
-    .await;
+    request
+        .record(
+            Entry::new(event)
+                .by(caller)
+                .subject("user", user_id)
+                .details(details),
+        )
+        .await;
 }
 
 #[tracing::instrument(skip_all, fields(user_id = caller.user.id))]

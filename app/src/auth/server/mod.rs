@@ -148,6 +148,21 @@ pub async fn check_password_of(
     Ok(false)
 }
 
+/// [`check_password_of`] for the caller, as a form answer: a wrong password is a message on
+/// `field`.
+pub async fn require_password(
+    request: &crate::context::request::Request,
+    caller: &crate::context::request::Caller,
+    password: &Password,
+    field: &str,
+) -> Result<(), AppError> {
+    if check_password_of(&request.state, caller.user.id, password, &request.origin).await? {
+        Ok(())
+    } else {
+        Err(AppError::field(field, "The password is not correct."))
+    }
+}
+
 /// Records a failed attempt (and the lockout it may cause) and returns the generic error.
 async fn fail(
     state: &AppState,

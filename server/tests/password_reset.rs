@@ -166,23 +166,7 @@ async fn a_newer_token_or_a_password_change_voids_the_older(backend: Backend) {
 async fn a_reset_signs_everyone_out_and_keeps_two_factor(backend: Backend) {
     let app = spawn(backend).await;
     let cookie = app.signed_in_user("careful", false).await;
-    let started = app
-        .post_form("/api/account/two-factor/start", &[], Some(&cookie))
-        .await;
-    let secret = started.json()["secret"].as_str().unwrap().to_owned();
-    let code = app::two_factor::totp::code_at_step(
-        &secret,
-        app::two_factor::totp::step_of(app.clock_now()),
-    )
-    .unwrap();
-    let confirmed = app
-        .post_form(
-            "/api/account/two-factor/confirm",
-            &[("password", PASSWORD), ("code", &code)],
-            Some(&cookie),
-        )
-        .await;
-    assert_eq!(confirmed.status, StatusCode::OK);
+    app.enable_two_factor(&cookie).await;
 
     app.clock.advance(61);
     let (_, token) = ask(&app, "careful@example.test", "127.0.0.1:3000").await;

@@ -256,23 +256,7 @@ async fn a_role_requiring_two_factor_confines_its_holders_until_they_enrol(backe
         app.get("/api/account/sessions", Some(&editor)).await.status,
         StatusCode::OK
     );
-    let started = app
-        .post_form("/api/account/two-factor/start", &[], Some(&editor))
-        .await;
-    let secret = started.json()["secret"].as_str().unwrap().to_owned();
-    let code = app::two_factor::totp::code_at_step(
-        &secret,
-        app::two_factor::totp::step_of(app.clock_now()),
-    )
-    .unwrap();
-    let confirmed = app
-        .post_form(
-            "/api/account/two-factor/confirm",
-            &[("password", PASSWORD), ("code", &code)],
-            Some(&editor),
-        )
-        .await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    app.enable_two_factor(&editor).await;
 
     assert_eq!(
         app.get("/api/admin/roles", Some(&editor)).await.status,

@@ -12,33 +12,6 @@ use app::two_factor::totp::{code_at_step, step_of};
 use common::{Backend, TestApp, PASSWORD};
 use http::StatusCode;
 
-/// Turns two-factor on for a signed-in user; returns the secret and the recovery codes.
-async fn enable(app: &TestApp, cookie: &str) -> (String, Vec<String>) {
-    let started = app
-        .post_form("/api/account/two-factor/start", &[], Some(cookie))
-        .await;
-    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
-    let secret = started.json()["secret"].as_str().unwrap().to_owned();
-    assert!(started.json()["qr_svg"].as_str().unwrap().contains("<svg"));
-    let code = code_at_step(&secret, step_of(app.clock_now())).unwrap();
-    let confirmed = app
-        .post_form(
-            "/api/account/two-factor/confirm",
-            &[("password", PASSWORD), ("code", &code)],
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
-    let codes = confirmed
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_owned())
-        .collect();
-    (secret, codes)
-}
-
 /// Signs in with the password; returns the checkpoint cookie.
 async fn password_step(app: &TestApp, username: &str) -> String {
     let response = app
@@ -63,7 +36,7 @@ async fn code_step(app: &TestApp, checkpoint: &str, code: &str) -> common::TestR
 /// A user with two-factor on, signed out; returns the secret and recovery codes.
 async fn two_factor_user(app: &TestApp, username: &str) -> (String, Vec<String>) {
     let cookie = app.signed_in_user(username, false).await;
-    let enabled = enable(app, &cookie).await;
+    let enabled = app.enable_two_factor(&cookie).await;
     // Move past the step used to confirm, as a user signing in later would.
     app.clock.advance(90);
     enabled
@@ -123,7 +96,7 @@ async fn a_code_works_once_even_when_sent_twice_at_the_same_moment(backend: Back
 async fn the_code_that_confirmed_enrolment_cannot_sign_in(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let cookie = app.signed_in_user("enrolled", false).await;
-    let (secret, _) = enable(&app, &cookie).await;
+    let (secret, _) = app.enable_two_factor(&cookie).await;
     let used = code_at_step(&secret, step_of(app.clock_now())).unwrap();
     let checkpoint = password_step(&app, "enrolled").await;
     assert_eq!(
@@ -312,7 +285,7 @@ async fn turning_two_factor_on_and_off_needs_proof_revokes_other_sessions_and_ma
         0
     );
 
-    let (secret, _) = enable(&app, &here).await;
+    let (secret, _) = app.enable_two_factor(&here).await;
     assert_eq!(
         app.get("/api/auth/me", Some(&elsewhere)).await.json(),
         serde_json::Value::Null
@@ -368,7 +341,7 @@ async fn turning_two_factor_on_and_off_needs_proof_revokes_other_sessions_and_ma
 async fn the_cli_turns_two_factor_off(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let cookie = app.signed_in_user("lostphone", false).await;
-    enable(&app, &cookie).await;
+    app.enable_two_factor(&cookie).await;
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .args(["user", "disable-2fa", "--username", "lostphone"])
         .env("GATEHOUSE_DATABASE_URL", &app.database_url)

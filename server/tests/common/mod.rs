@@ -442,6 +442,37 @@ impl TestApp {
             .expect("a session cookie")
     }
 
+    /// Turns two-factor on for a signed-in user; returns the secret and the recovery codes.
+    pub async fn enable_two_factor(&self, cookie: &str) -> (String, Vec<String>) {
+        let started = self
+            .post_form("/api/account/two-factor/start", &[], Some(cookie))
+            .await;
+        assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+        let secret = started.json()["secret"].as_str().unwrap().to_owned();
+        assert!(started.json()["qr_svg"].as_str().unwrap().contains("<svg"));
+        let code = app::two_factor::totp::code_at_step(
+            &secret,
+            app::two_factor::totp::step_of(self.clock_now()),
+        )
+        .unwrap();
+        let confirmed = self
+            .post_form(
+                "/api/account/two-factor/confirm",
+                &[("password", PASSWORD), ("code", &code)],
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+        let codes = confirmed
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
+        (secret, codes)
+    }
+
     /// Runs a query returning one integer.
     pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Row;

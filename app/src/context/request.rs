@@ -1,8 +1,10 @@
 //! The first step of every server function: who is calling, from where, and may they.
 //!
-//! Each server function starts with exactly one of [`public`] or [`signed_in`]; there is no
-//! third way in, so a function cannot forget to declare its requirement. The caller is
-//! resolved from the database on every request: nothing about permissions lives in the session.
+//! Each server function starts with exactly one of [`public`], [`signed_in`] (the caller's own
+//! account, open even to users the two-factor policy confines), [`active`] (signed in and not
+//! confined), [`admin`] (an admin permission) or [`root`] (root admins); the authorisation
+//! matrix test holds every function to the one it declares. The caller is resolved from the
+//! database on every request: nothing about permissions lives in the session.
 
 use super::client_ip::client_ip;
 use super::rate_limit::Bucket;

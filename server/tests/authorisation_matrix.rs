@@ -26,6 +26,11 @@ enum Rule {
     Admin(&'static str),
     /// Root admins only: 401 when signed out, 403 otherwise.
     Root,
+    /// A server the caller can see (server 1, owned by the admin): 401 when signed out, 404 for
+    /// a user who cannot see it.
+    Server,
+    /// A node daemon with its secret; every session caller gets 401.
+    Node,
 }
 
 /// Arguments for a call: form fields, or a JSON body for functions with structured input.
@@ -253,6 +258,282 @@ const MATRIX: &[(&str, &str, Rule, Args)] = &[
         Rule::Root,
         Form(&[("policy", "none")]),
     ),
+    (
+        "/api/admin/locations",
+        "GET",
+        Rule::Admin("locations.read"),
+        Form(&[]),
+    ),
+    (
+        "/api/admin/locations/get",
+        "GET",
+        Rule::Admin("locations.read"),
+        Form(&[("id", "0")]),
+    ),
+    (
+        "/api/admin/locations/create",
+        "POST",
+        Rule::Admin("locations.create"),
+        Json(r#"{"input":{"short_code":"matrix"}}"#),
+    ),
+    (
+        "/api/admin/locations/update",
+        "POST",
+        Rule::Admin("locations.update"),
+        Json(r#"{"id":0,"input":{"short_code":"matrix"}}"#),
+    ),
+    (
+        "/api/admin/locations/delete",
+        "POST",
+        Rule::Admin("locations.delete"),
+        Json(r#"{"id":0}"#),
+    ),
+    (
+        "/api/admin/nodes",
+        "GET",
+        Rule::Admin("nodes.read"),
+        Form(&[]),
+    ),
+    (
+        "/api/admin/nodes/get",
+        "GET",
+        Rule::Admin("nodes.read"),
+        Form(&[("id", "0")]),
+    ),
+    (
+        "/api/admin/nodes/create",
+        "POST",
+        Rule::Admin("nodes.create"),
+        Json(
+            r#"{"input":{"name":"matrix","location_id":0,"fqdn":"m.example.test","memory_mb":1,"disk_mb":1}}"#,
+        ),
+    ),
+    (
+        "/api/admin/nodes/update",
+        "POST",
+        Rule::Admin("nodes.update"),
+        Json(
+            r#"{"id":0,"input":{"name":"matrix","location_id":0,"fqdn":"m.example.test","memory_mb":1,"disk_mb":1}}"#,
+        ),
+    ),
+    (
+        "/api/admin/nodes/reset-secret",
+        "POST",
+        Rule::Admin("nodes.configuration"),
+        Json(r#"{"id":0}"#),
+    ),
+    (
+        "/api/admin/nodes/allocations/add",
+        "POST",
+        Rule::Admin("nodes.allocations"),
+        Json(r#"{"id":0,"ip":"10.0.0.9","ports":"1"}"#),
+    ),
+    (
+        "/api/admin/nodes/allocations/remove",
+        "POST",
+        Rule::Admin("nodes.allocations"),
+        Json(r#"{"id":0,"allocation_id":0}"#),
+    ),
+    (
+        "/api/admin/nodes/delete",
+        "POST",
+        Rule::Admin("nodes.delete"),
+        Json(r#"{"id":0}"#),
+    ),
+    (
+        "/api/admin/nests",
+        "GET",
+        Rule::Admin("nests.read"),
+        Form(&[]),
+    ),
+    (
+        "/api/admin/nests/create",
+        "POST",
+        Rule::Admin("nests.create"),
+        Json(r#"{"input":{"name":"matrix"}}"#),
+    ),
+    (
+        "/api/admin/nests/update",
+        "POST",
+        Rule::Admin("nests.update"),
+        Json(r#"{"id":0,"input":{"name":"matrix"}}"#),
+    ),
+    (
+        "/api/admin/nests/delete",
+        "POST",
+        Rule::Admin("nests.delete"),
+        Json(r#"{"id":0}"#),
+    ),
+    (
+        "/api/admin/eggs/get",
+        "GET",
+        Rule::Admin("eggs.read"),
+        Form(&[("id", "0")]),
+    ),
+    (
+        "/api/admin/eggs/create",
+        "POST",
+        Rule::Admin("eggs.create"),
+        Json(r#"{"input":{"nest_id":0,"name":"matrix","docker_images":["img"]}}"#),
+    ),
+    (
+        "/api/admin/eggs/update",
+        "POST",
+        Rule::Admin("eggs.update"),
+        Json(r#"{"id":0,"input":{"nest_id":0,"name":"matrix","docker_images":["img"]}}"#),
+    ),
+    (
+        "/api/admin/eggs/move",
+        "POST",
+        Rule::Admin("eggs.move"),
+        Json(r#"{"id":0,"nest_id":0}"#),
+    ),
+    (
+        "/api/admin/eggs/delete",
+        "POST",
+        Rule::Admin("eggs.delete"),
+        Json(r#"{"id":0}"#),
+    ),
+    (
+        "/api/admin/backup-configurations",
+        "GET",
+        Rule::Admin("backup-configurations.read"),
+        Form(&[]),
+    ),
+    (
+        "/api/admin/backup-configurations/create",
+        "POST",
+        Rule::Admin("backup-configurations.create"),
+        Json(r#"{"input":{"name":"matrix","kind":"restic","repository":"r","secret":"s"}}"#),
+    ),
+    (
+        "/api/admin/backup-configurations/update",
+        "POST",
+        Rule::Admin("backup-configurations.update"),
+        Json(r#"{"id":0,"input":{"name":"matrix","kind":"restic","repository":"r"}}"#),
+    ),
+    (
+        "/api/admin/backup-configurations/delete",
+        "POST",
+        Rule::Admin("backup-configurations.delete"),
+        Json(r#"{"id":0}"#),
+    ),
+    (
+        "/api/admin/servers",
+        "GET",
+        Rule::Admin("servers.read"),
+        Form(&[]),
+    ),
+    (
+        "/api/admin/servers/get",
+        "GET",
+        Rule::Admin("servers.read"),
+        Form(&[("id", "0")]),
+    ),
+    (
+        "/api/admin/servers/options",
+        "GET",
+        Rule::Admin("servers.read"),
+        Form(&[]),
+    ),
+    (
+        "/api/admin/servers/create",
+        "POST",
+        Rule::Admin("servers.create"),
+        Json(
+            r#"{"input":{"name":"m","owner":"matrix.admin","node_id":0,"allocation_id":0,"egg_id":0,"docker_image":"img","memory_mb":1,"disk_mb":1,"cpu_percent":0}}"#,
+        ),
+    ),
+    (
+        "/api/admin/servers/update",
+        "POST",
+        Rule::Admin("servers.update"),
+        Json(
+            r#"{"id":0,"input":{"name":"m","owner":"matrix.admin","node_id":0,"allocation_id":0,"egg_id":0,"docker_image":"img","memory_mb":1,"disk_mb":1,"cpu_percent":0}}"#,
+        ),
+    ),
+    (
+        "/api/admin/servers/suspend",
+        "POST",
+        Rule::Admin("servers.suspend"),
+        Json(r#"{"id":0,"suspended":true}"#),
+    ),
+    (
+        "/api/admin/servers/transfer",
+        "POST",
+        Rule::Admin("servers.transfer"),
+        Json(r#"{"id":0,"node_id":0}"#),
+    ),
+    (
+        "/api/admin/servers/delete",
+        "POST",
+        Rule::Admin("servers.delete"),
+        Json(r#"{"id":0}"#),
+    ),
+    ("/api/servers", "GET", Rule::SignedIn, Form(&[])),
+    (
+        "/api/servers/get",
+        "GET",
+        Rule::Server,
+        Form(&[("id", "1")]),
+    ),
+    (
+        "/api/servers/rename",
+        "POST",
+        Rule::Server,
+        Form(&[("id", "1"), ("name", "Matrix"), ("description", "")]),
+    ),
+    (
+        "/api/servers/startup",
+        "GET",
+        Rule::Server,
+        Form(&[("id", "1")]),
+    ),
+    (
+        "/api/servers/startup/update",
+        "POST",
+        Rule::Server,
+        Json(r#"{"id":1,"values":{}}"#),
+    ),
+    (
+        "/api/servers/activity",
+        "GET",
+        Rule::Server,
+        Form(&[("id", "1")]),
+    ),
+    (
+        "/api/servers/daemon-token",
+        "POST",
+        Rule::Server,
+        Form(&[("id", "1"), ("purpose", "console")]),
+    ),
+    (
+        "/api/servers/subusers",
+        "GET",
+        Rule::Server,
+        Form(&[("server_id", "1")]),
+    ),
+    (
+        "/api/servers/subusers/create",
+        "POST",
+        Rule::Server,
+        Json(
+            r#"{"server_id":1,"email":"matrix.invite@example.test","permissions":["control.console"]}"#,
+        ),
+    ),
+    (
+        "/api/servers/subusers/update",
+        "POST",
+        Rule::Server,
+        Json(r#"{"server_id":1,"subuser_id":0,"permissions":["control.console"]}"#),
+    ),
+    (
+        "/api/servers/subusers/delete",
+        "POST",
+        Rule::Server,
+        Json(r#"{"server_id":1,"subuser_id":0}"#),
+    ),
+    ("/api/daemon/revoked-tokens", "GET", Rule::Node, Form(&[])),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -312,7 +593,9 @@ async fn call(
 
 async fn each_caller_gets_what_the_matrix_says(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    app.create_user("matrix.admin", true).await;
+    let admin = app.create_user("matrix.admin", true).await;
+    let seeded = app.seed_server(admin, "matrix").await;
+    assert_eq!(seeded.server, 1, "the server-scoped rows call server 1");
     app.create_user("matrix.user", false).await;
     let two_factor = app.create_user("matrix.2fa", false).await;
     sqlx::query("update users set totp_secret = $1 where id = $2")
@@ -388,6 +671,18 @@ async fn each_caller_gets_what_the_matrix_says(backend: Backend) {
                 }
                 (Rule::Admin(_) | Rule::Root, Caller::Admin) => {
                     assert!(!refused, "{path} as {caller:?}: {status}")
+                }
+                (Rule::Server, Caller::Anonymous | Caller::Checkpoint) => {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} as {caller:?}")
+                }
+                (Rule::Server, Caller::User) => {
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{path} as {caller:?}")
+                }
+                (Rule::Server, Caller::Admin) => {
+                    assert!(!refused, "{path} as {caller:?}: {status}")
+                }
+                (Rule::Node, _) => {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{path} as {caller:?}")
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! from the browser without checking that it belongs to that caller.
 
 use super::display::describe_user_agent;
-use super::{ActivityPage, ActivityRow, SessionInfo};
+use super::{ActivityPage, SessionInfo};
 use crate::activity::server::Entry;
 use crate::activity::Event;
 use crate::auth::server::require_password;
@@ -15,9 +15,6 @@ use crate::users::validation::{check_new_password, EmailAddress, FieldErrors, Pe
 use crate::users::{Password, SessionUser, LANGUAGES};
 use serde_json::json;
 use sqlx::Row;
-
-/// Rows per activity page.
-const ACTIVITY_PAGE: i64 = 25;
 
 /// Records an event the caller did to their own account.
 async fn record_own(request: &Request, caller: &Caller, event: Event, details: serde_json::Value) {
@@ -257,51 +254,11 @@ pub async fn revoke_other_sessions(request: &Request, caller: &Caller) -> Result
     Ok(count)
 }
 
-/// Events the caller did, and events about the caller's account (failed sign-ins, lockouts).
+/// Events the caller did, and events about the caller's account.
 pub async fn my_activity(
     state: &AppState,
     caller: &Caller,
     before: Option<i64>,
 ) -> Result<ActivityPage, AppError> {
-    let rows = sqlx::query(
-        r#"
-        select id, created_at, event, actor_name, impersonator_name, ip
-        from activity_log
-        where (actor_id = $1 or (subject_type = 'user' and subject_id = $1)) and id < $2
-        order by id desc
-        limit $3
-        "#,
-    )
-    .bind(caller.user.id)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(ACTIVITY_PAGE + 1)
-    .fetch_all(state.db.pool())
-    .await?;
-    let mut page = rows
-        .iter()
-        .map(|row| {
-            let event: String = row.try_get("event")?;
-            let description = crate::activity::Event::from_key(&event)
-                .map_or_else(|| event.clone(), |e| e.description().to_owned());
-            Ok(ActivityRow {
-                id: row.try_get("id")?,
-                created_at: row.try_get("created_at")?,
-                event,
-                description,
-                actor: row.try_get("actor_name")?,
-                impersonator: row.try_get("impersonator_name")?,
-                ip: row.try_get("ip")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let next_before = if page.len() as i64 > ACTIVITY_PAGE {
-        page.truncate(ACTIVITY_PAGE as usize);
-        page.last().map(|row| row.id)
-    } else {
-        None
-    };
-    Ok(ActivityPage {
-        rows: page,
-        next_before,
-    })
+    crate::activity::server::account_page(state, caller.user.id, before).await
 }

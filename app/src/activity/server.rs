@@ -2,9 +2,13 @@
 //! logged with its cause and the request goes on.
 
 use super::Event;
+use crate::accounts::{ActivityPage, ActivityRow};
 use crate::context::db::Db;
 use crate::context::request::{Caller, Origin, Request};
+use crate::context::AppState;
+use crate::error::AppError;
 use serde_json::Value;
+use sqlx::Row;
 
 /// Who acted. `name` is a snapshot kept on the row, so the log stays readable after the
 /// account is deleted.
@@ -94,4 +98,89 @@ pub async fn record(db: &Db, now: i64, origin: &Origin, entry: Entry) {
     if let Err(error) = result {
         tracing::error!(%error, event = entry.event.key(), "could not record an activity event");
     }
+}
+
+/// Rows per activity page.
+pub const PAGE: i64 = 25;
+
+/// A page of rows matching `condition` (over `$1`, bound to `subject`), newest first, older
+/// than `before`. Addresses are left out unless `with_ip`.
+async fn page(
+    state: &AppState,
+    condition: &str,
+    subject: i64,
+    before: Option<i64>,
+    with_ip: bool,
+) -> Result<ActivityPage, AppError> {
+    let rows = sqlx::query(&format!(
+        r#"
+        select id, created_at, event, actor_name, impersonator_name, ip
+        from activity_log
+        where ({condition}) and id < $2
+        order by id desc
+        limit $3
+        "#
+    ))
+    .bind(subject)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(PAGE + 1)
+    .fetch_all(state.db.pool())
+    .await?;
+    let mut rows = rows
+        .iter()
+        .map(|row| {
+            let event: String = row.try_get("event")?;
+            let description = Event::from_key(&event)
+                .map_or_else(|| event.clone(), |e| e.description().to_owned());
+            Ok(ActivityRow {
+                id: row.try_get("id")?,
+                created_at: row.try_get("created_at")?,
+                event,
+                description,
+                actor: row.try_get("actor_name")?,
+                impersonator: row.try_get("impersonator_name")?,
+                ip: if with_ip { row.try_get("ip")? } else { None },
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let next_before = if rows.len() as i64 > PAGE {
+        rows.truncate(PAGE as usize);
+        rows.last().map(|row| row.id)
+    } else {
+        None
+    };
+    Ok(ActivityPage { rows, next_before })
+}
+
+/// Events the user did, and events about their account (failed sign-ins, lockouts).
+pub async fn account_page(
+    state: &AppState,
+    user_id: i64,
+    before: Option<i64>,
+) -> Result<ActivityPage, AppError> {
+    page(
+        state,
+        "actor_id = $1 or (subject_type = 'user' and subject_id = $1)",
+        user_id,
+        before,
+        true,
+    )
+    .await
+}
+
+/// Events on one server.
+pub async fn server_page(
+    state: &AppState,
+    server_id: i64,
+    before: Option<i64>,
+    with_ip: bool,
+) -> Result<ActivityPage, AppError> {
+    page(
+        state,
+        "subject_type = 'server' and subject_id = $1",
+        server_id,
+        before,
+        with_ip,
+    )
+    .await
 }

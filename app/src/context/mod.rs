@@ -111,6 +111,15 @@ impl From<sqlx::Error> for AppError {
                 tracing::error!(error = %error, "database unavailable");
                 AppError::Unavailable
             }
+            // A reference that a concurrent change removed (a node whose location was just
+            // deleted): the caller's view is stale, not the server broken.
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                tracing::info!(error = %error, "a referenced row changed meanwhile");
+                AppError::Conflict {
+                    message: "Something this refers to changed meanwhile. Reload and try again."
+                        .into(),
+                }
+            }
             _ => {
                 tracing::error!(error = %error, "database error");
                 AppError::Internal

@@ -2,7 +2,8 @@
 //!
 //! Each server function starts with exactly one of [`public`], [`signed_in`] (the caller's own
 //! account, open even to users the two-factor policy confines), [`active`] (signed in and not
-//! confined), [`admin`] (an admin permission) or [`root`] (root admins); the authorisation
+//! confined), [`admin`] (an admin permission), [`root`] (root admins) or [`on_server`] (a
+//! server the caller can see, and a server permission on it); the authorisation
 //! matrix test holds every function to the one it declares. The caller is resolved from the
 //! database on every request: nothing about permissions lives in the session.
 
@@ -131,6 +132,20 @@ pub async fn admin(permission: AdminPermission) -> Result<(Request, Caller), App
         });
     }
     Ok((request, caller))
+}
+
+/// Declares a function on one server: 401 signed out, 404 when the caller may not see the
+/// server (or it does not exist), 403 without `permission` on it.
+pub async fn on_server(
+    id: i64,
+    permission: Option<ServerPermission>,
+) -> Result<(Request, Caller, crate::servers::server::ServerScope), AppError> {
+    let (request, caller) = active().await?;
+    let scope = crate::servers::server::scope(&request.state, &caller, id).await?;
+    if let Some(permission) = permission {
+        scope.require(permission)?;
+    }
+    Ok((request, caller, scope))
 }
 
 impl Request {

@@ -172,3 +172,45 @@ mod tests {
         assert!(mail.text.contains("https://panel.test"));
     }
 }
+
+/// Sent to a new account made by a sub-user invitation, with the link to set its password.
+pub fn invited_to_server(
+    to: &str,
+    server: &str,
+    inviter: &str,
+    link: &str,
+    minutes: i64,
+    base_url: &str,
+) -> OutgoingMail {
+    compose(
+        to,
+        format!("{PRODUCT_NAME}: you were invited to the server {server}"),
+        "Hello,",
+        &[
+            format!("{inviter} gave you access to the server \"{server}\" on {PRODUCT_NAME}, and an account was made for this address. To choose your password, open this link within {minutes} minutes:"),
+            link.to_owned(),
+            "If you did not expect this, ignore this message.".into(),
+        ],
+        base_url,
+    )
+}
+
+/// Sent to an existing account that was made a sub-user of a server.
+pub fn added_to_server(
+    to: &str,
+    server: &str,
+    inviter: &str,
+    server_link: &str,
+    base_url: &str,
+) -> OutgoingMail {
+    compose(
+        to,
+        format!("{PRODUCT_NAME}: you were added to the server {server}"),
+        "Hello,",
+        &[
+            format!("{inviter} gave you access to the server \"{server}\" on {PRODUCT_NAME}. You can open it here:"),
+            server_link.to_owned(),
+        ],
+        base_url,
+    )
+}

@@ -441,6 +441,14 @@ pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<(), A
     check_target(state, caller, &target).await?;
     let mut tx = state.db.begin_write().await?;
     confirm_target_unchanged(state, &mut tx, &target).await?;
+    let owned: i64 = sqlx::query("select count(*) as n from servers where owner_id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    if owned > 0 {
+        return Err(crate::fields::in_use("user", owned, ("server", "servers")));
+    }
     if target.is_admin && count_roots(state, &mut tx).await? <= 1 {
         return Err(AppError::Conflict {
             message: "The last root admin cannot be deleted.".into(),
@@ -451,6 +459,7 @@ pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<(), A
         "checkpoints",
         "recovery_codes",
         "password_tokens",
+        "subusers",
     ] {
         sqlx::query(&format!("delete from {table} where user_id = $1"))
             .bind(id)

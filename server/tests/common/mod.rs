@@ -56,6 +56,19 @@ pub const START: i64 = 1_767_225_600;
 /// The password every helper-made user gets.
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// What [`TestApp::seed_server`] made.
+#[derive(Debug, Clone)]
+pub struct Seeded {
+    pub location: i64,
+    pub node: i64,
+    /// The first is the server's; the others are free.
+    pub allocations: Vec<i64>,
+    pub nest: i64,
+    pub egg: i64,
+    pub server: i64,
+    pub secret: String,
+}
+
 /// A message from the outbox, decoded.
 #[derive(Debug, Clone)]
 pub struct Mail {
@@ -482,5 +495,78 @@ impl TestApp {
             .unwrap()
             .try_get::<i64, _>(0)
             .unwrap()
+    }
+
+    /// Seeds, directly in storage, a location, a node with the daemon secret `secret-<tag>`
+    /// and three free allocations, a nest, an egg with two images and one user-editable
+    /// variable, and a server owned by `owner_id` on the node's first allocation.
+    pub async fn seed_server(&self, owner_id: i64, tag: &str) -> Seeded {
+        let pool = self.state.db.pool();
+        let now = self.clock_now();
+        let id = |sql: String| async move {
+            use sqlx::Row;
+            sqlx::query(&sql)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                .try_get::<i64, _>(0)
+                .unwrap()
+        };
+        let location = id(format!(
+            "insert into locations (short_code, short_code_canonical, created_at, updated_at) \
+             values ('{tag}', '{tag}', {now}, {now}) returning id"
+        ))
+        .await;
+        let node = id(format!(
+            "insert into nodes (name, name_canonical, location_id, fqdn, scheme, daemon_port, \
+             memory_mb, disk_mb, daemon_secret, created_at, updated_at) values ('node-{tag}', \
+             'node-{tag}', {location}, '{tag}.example.test', 'https', 8080, 65536, 65536, \
+             'secret-{tag}', {now}, {now}) returning id"
+        ))
+        .await;
+        let mut allocations = Vec::new();
+        for port in [25565, 25566, 25567] {
+            allocations.push(
+                id(format!(
+                    "insert into allocations (node_id, ip, port) values ({node}, '10.0.0.1', {port}) returning id"
+                ))
+                .await,
+            );
+        }
+        let nest = id(format!(
+            "insert into nests (name, name_canonical, created_at, updated_at) \
+             values ('nest-{tag}', 'nest-{tag}', {now}, {now}) returning id"
+        ))
+        .await;
+        let variables = r#"[{"name":"Jar","env_name":"SERVER_JAR","default":"server.jar","user_viewable":true,"user_editable":true,"rules":"required|string|max:20"},{"name":"Hidden","env_name":"HIDDEN","default":"x","user_viewable":false,"user_editable":false,"rules":""}]"#;
+        let egg = id(format!(
+            "insert into eggs (nest_id, name, docker_images, startup, variables, created_at, updated_at) \
+             values ({nest}, 'egg-{tag}', '[\"img:a\",\"img:b\"]', 'java -jar {{{{SERVER_JAR}}}}', '{variables}', {now}, {now}) returning id"
+        ))
+        .await;
+        let server = id(format!(
+            "insert into servers (name, owner_id, node_id, allocation_id, egg_id, docker_image, \
+             variables, memory_mb, disk_mb, cpu_percent, created_at, updated_at) values \
+             ('server-{tag}', {owner_id}, {node}, {alloc}, {egg}, 'img:a', '{{}}', 1024, 1024, 100, \
+             {now}, {now}) returning id",
+            alloc = allocations[0]
+        ))
+        .await;
+        sqlx::query(&format!(
+            "update allocations set server_id = {server} where id = {}",
+            allocations[0]
+        ))
+        .execute(pool)
+        .await
+        .unwrap();
+        Seeded {
+            location,
+            node,
+            allocations,
+            nest,
+            egg,
+            server,
+            secret: format!("secret-{tag}"),
+        }
     }
 }

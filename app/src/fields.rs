@@ -1,0 +1,94 @@
+//! Field checks shared by the admin forms: bounded text on one line or several, numbers in a
+//! range, and the answers for a taken name and for deleting what is still in use.
+
+use crate::error::AppError;
+
+/// Trimmed text on one line: `min..=max` characters, no control characters.
+pub fn line(value: &str, min: usize, max: usize) -> Result<String, String> {
+    let value = value.trim();
+    let length = value.chars().count();
+    if value.chars().any(char::is_control) {
+        return Err("Control characters are not allowed here.".into());
+    }
+    if length < min {
+        return Err(if min == 1 {
+            "This field is required.".into()
+        } else {
+            format!("Enter at least {min} characters.")
+        });
+    }
+    if length > max {
+        return Err(format!("At most {max} characters."));
+    }
+    Ok(value.to_owned())
+}
+
+/// Text over several lines (descriptions, scripts): at most `max` characters; line breaks and
+/// tabs are kept, other control characters refused.
+pub fn text(value: &str, max: usize) -> Result<String, String> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err("Control characters other than line breaks are not allowed.".into());
+    }
+    if value.chars().count() > max {
+        return Err(format!("At most {max} characters."));
+    }
+    Ok(value.trim_end().to_owned())
+}
+
+/// A whole number in `min..=max`.
+pub fn number(value: i64, min: i64, max: i64) -> Result<i64, String> {
+    if value < min || value > max {
+        return Err(format!("Enter a number from {min} to {max}."));
+    }
+    Ok(value)
+}
+
+/// The refusal for deleting a thing that others still use, naming how many.
+pub fn in_use(thing: &str, count: i64, users: (&str, &str)) -> AppError {
+    let noun = if count == 1 { users.0 } else { users.1 };
+    AppError::Conflict {
+        message: format!("This {thing} still has {count} {noun}. Move or delete them first."),
+    }
+}
+
+/// Maps a unique-index violation to a message on `field`; any other error passes on.
+#[cfg(feature = "ssr")]
+pub fn unique_as(field: &'static str, message: &'static str) -> impl Fn(sqlx::Error) -> AppError {
+    move |error| match error.as_database_error() {
+        Some(db) if db.is_unique_violation() => AppError::field(field, message),
+        _ => AppError::from(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_trimmed_bounded_and_free_of_control_characters() {
+        assert_eq!(line("  eu-west ", 1, 10).unwrap(), "eu-west");
+        assert!(line("", 1, 10).is_err());
+        assert!(line("a\u{0}b", 1, 10).is_err());
+        assert!(line("a\nb", 1, 10).is_err());
+        assert!(line(&"x".repeat(11), 1, 10).is_err());
+    }
+
+    #[test]
+    fn texts_keep_line_breaks_and_refuse_other_controls() {
+        assert_eq!(text("a\nb\tc\n", 10).unwrap(), "a\nb\tc");
+        assert!(text("a\u{7}", 10).is_err());
+        assert!(text(&"x".repeat(11), 10).is_err());
+    }
+
+    #[test]
+    fn in_use_names_the_count() {
+        let error = in_use("location", 2, ("node", "nodes"));
+        assert!(error.to_string().contains("still has 2 nodes"));
+        assert!(in_use("node", 1, ("server", "servers"))
+            .to_string()
+            .contains("1 server."));
+    }
+}

@@ -547,7 +547,7 @@ impl TestApp {
         let server = id(format!(
             "insert into servers (name, owner_id, node_id, allocation_id, egg_id, docker_image, \
              variables, memory_mb, disk_mb, cpu_percent, created_at, updated_at) values \
-             ('server-{tag}', {owner_id}, {node}, {alloc}, {egg}, 'img:a', '{{}}', 1024, 1024, 100, \
+             ('server-{tag}', {owner_id}, {node}, {alloc}, {egg}, 'img:a', '{{\"SERVER_JAR\":\"server.jar\",\"HIDDEN\":\"x\"}}', 1024, 1024, 100, \
              {now}, {now}) returning id",
             alloc = allocations[0]
         ))

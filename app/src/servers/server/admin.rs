@@ -320,7 +320,8 @@ async fn check_capacity(
 ) -> Result<(), AppError> {
     let totals = sqlx::query(
         r#"
-        select coalesce(sum(memory_mb), 0) as memory, coalesce(sum(disk_mb), 0) as disk
+        select cast(coalesce(sum(memory_mb), 0) as bigint) as memory,
+               cast(coalesce(sum(disk_mb), 0) as bigint) as disk
         from servers where node_id = $1 and id <> $2
         "#,
     )

@@ -309,36 +309,7 @@ pub fn AccountActivityPage() -> impl IntoView {
                         Err(error) => view! { <ErrorBanner id="activity-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
                         Ok(page) if page.rows.is_empty() => view! { <p class="empty">"No activity yet."</p> }.into_any(),
                         Ok(page) => view! {
-                            <div class="table-wrap">
-                                <table>
-                                    <caption class="visually-hidden">"Your activity, newest first"</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"When"</th>
-                                            <th scope="col">"What"</th>
-                                            <th scope="col">"By"</th>
-                                            <th scope="col">"IP address"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {page.rows.into_iter().map(|row| {
-                                            let by = match (row.actor, row.impersonator) {
-                                                (Some(actor), Some(admin)) => format!("{actor} (impersonated by {admin})"),
-                                                (Some(actor), None) => actor,
-                                                (None, _) => "—".to_owned(),
-                                            };
-                                            view! {
-                                                <tr>
-                                                    <td>{format_utc(row.created_at)}</td>
-                                                    <td title=row.event>{row.description}</td>
-                                                    <td>{by}</td>
-                                                    <td>{row.ip.unwrap_or_default()}</td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            <ActivityTable caption="Your activity, newest first" rows=page.rows show_ip=true />
                             {page.next_before.map(|next| view! {
                                 <p><a href=format!("/account/activity?before={next}")>"Older activity"</a></p>
                             })}
@@ -347,5 +318,47 @@ pub fn AccountActivityPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Rows of an activity log; the acting user shown as "target (impersonated by admin)" when an
+/// admin acted as them.
+#[component]
+pub fn ActivityTable(
+    caption: &'static str,
+    rows: Vec<super::ActivityRow>,
+    show_ip: bool,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table>
+                <caption class="visually-hidden">{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"When"</th>
+                        <th scope="col">"What"</th>
+                        <th scope="col">"By"</th>
+                        {show_ip.then(|| view! { <th scope="col">"IP address"</th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|row| {
+                        let by = match (row.actor, row.impersonator) {
+                            (Some(actor), Some(admin)) => format!("{actor} (impersonated by {admin})"),
+                            (Some(actor), None) => actor,
+                            (None, _) => "—".to_owned(),
+                        };
+                        view! {
+                            <tr>
+                                <td>{format_utc(row.created_at)}</td>
+                                <td title=row.event>{row.description}</td>
+                                <td>{by}</td>
+                                {show_ip.then(|| view! { <td>{row.ip.unwrap_or_default()}</td> })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }

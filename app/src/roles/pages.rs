@@ -59,7 +59,7 @@ pub fn RolesPage() -> impl IntoView {
 
 /// A group of permission checkboxes with a "select all".
 #[component]
-fn PickerGroup(
+pub fn PickerGroup(
     #[prop(into)] id: String,
     #[prop(into)] title: String,
     keys: Vec<(String, String)>,
@@ -142,7 +142,7 @@ fn admin_groups() -> Vec<(String, Vec<(String, String)>)> {
     )
 }
 
-fn server_groups() -> Vec<(String, Vec<(String, String)>)> {
+pub fn server_groups() -> Vec<(String, Vec<(String, String)>)> {
     grouped(
         ServerPermission::ALL,
         ServerPermission::group,

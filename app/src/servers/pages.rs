@@ -1,1 +1,353 @@
-//! Pages.
+//! The pages of one server for the people who use it: the list, and per server an overview and
+//! the tabs the caller's permissions open (settings, startup, sub-users, activity).
+//!
+//! Tabs are hidden without their permission; the server functions refuse regardless.
+
+use super::{
+    get_server, get_startup, list_servers, server_activity, RenameServer, Relation, ServerView,
+    UpdateStartup,
+};
+use crate::accounts::display::format_utc;
+use crate::accounts::pages::ActivityTable;
+use crate::daemon::RequestDaemonToken;
+use crate::permissions::ServerPermission;
+use crate::shell::{ErrorBanner, FieldMessage};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use std::collections::BTreeMap;
+
+/// `/` and `/servers`: the servers the user can reach, with a name filter, and for those who
+/// may, a switch to every server of the panel.
+#[component]
+pub fn ServersPage() -> impl IntoView {
+    let query_map = use_query_map();
+    let filter = move || query_map.read().get("q").unwrap_or_default();
+    let all = move || query_map.read().get("all").is_some_and(|v| v == "1");
+    let after = move || {
+        query_map
+            .read()
+            .get("after")
+            .and_then(|a| a.parse::<i64>().ok())
+    };
+    let page = Resource::new(
+        move || (all(), filter(), after()),
+        |(all, q, after)| list_servers(Some(all), Some(q), after),
+    );
+    view! {
+        <h1>{move || if all() { "All servers" } else { "Your servers" }}</h1>
+        <form method="get" action="/servers" class="search" role="search">
+            <label for="server-filter">"Filter by name"</label>
+            <input id="server-filter" name="q" type="search" prop:value=filter />
+            {move || all().then(|| view! { <input type="hidden" name="all" value="1" /> })}
+            <button type="submit" class="secondary">"Filter"</button>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"Loading servers…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(error) => view! { <ErrorBanner id="servers-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
+                    Ok(page) => {
+                        let switch = page.can_list_all.then(|| view! {
+                            <p class="tabs-inline">
+                                <a href="/servers" aria-current=move || (!all()).then_some("page")>"Your servers"</a>
+                                " · "
+                                <a href="/servers?all=1" aria-current=move || all().then_some("page")>"All servers"</a>
+                            </p>
+                        });
+                        let rows = if page.rows.is_empty() {
+                            view! { <p class="empty">"No servers to show."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="server-list">
+                                    {page.rows.into_iter().map(|server| {
+                                        let relation = match server.relation {
+                                            Relation::Owner => "Owner",
+                                            Relation::Subuser => "Sub-user",
+                                            Relation::Panel => "Panel access",
+                                        };
+                                        view! {
+                                            <li class="card">
+                                                <h2><a href=format!("/servers/{}", server.id)>{server.name}</a></h2>
+                                                {server.suspended.then(|| view! { <span class="badge">"Suspended"</span> })}
+                                                <p class="muted">{server.description}</p>
+                                                <p>{format!("{} · {} · owner {}", server.address, server.node, server.owner)}" · "<span class="badge">{relation}</span></p>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        };
+                        let next = page.next_after.map(|next| view! {
+                            <p><a href=move || format!("/servers?q={}&all={}&after={next}", filter(), if all() { "1" } else { "0" })>"More servers"</a></p>
+                        });
+                        view! { {switch} {rows} {next} }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The server a tab belongs to, as the layout loaded it.
+#[derive(Clone)]
+pub struct CurrentServer(pub ServerView);
+
+fn current_server() -> Option<ServerView> {
+    use_context::<CurrentServer>().map(|c| c.0)
+}
+
+/// `/servers/{id}/...`: loads the server once and shows its name and the tabs the caller may
+/// open.
+#[component]
+pub fn ServerLayout() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
+    let server = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_server(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading server…"</p> }>
+            {move || Suspend::new(async move {
+                match server.await {
+                    Ok(server) => view! { <ServerFrame server /> }.into_any(),
+                    Err(error) => view! {
+                        <h1>"Server"</h1>
+                        <ErrorBanner id="server-error" error=Signal::derive(move || Some(error.clone())) />
+                        <p><a href="/servers">"Back to your servers"</a></p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ServerFrame(server: ServerView) -> impl IntoView {
+    let base = format!("/servers/{}", server.id);
+    let tabs = [
+        ("", "Overview", None),
+        ("/settings", "Settings", Some(ServerPermission::SettingsRename)),
+        ("/startup", "Startup", Some(ServerPermission::StartupRead)),
+        ("/subusers", "Sub-users", Some(ServerPermission::SubusersRead)),
+        ("/activity", "Activity", Some(ServerPermission::ActivityRead)),
+    ];
+    let links = tabs
+        .into_iter()
+        .filter(|(_, _, permission)| permission.is_none_or(|p| server.can(p)))
+        .map(|(path, label, _)| {
+            let href = format!("{base}{path}");
+            view! { <A href=href exact=true>{label}</A> }
+        })
+        .collect_view();
+    let name = server.name.clone();
+    let suspended = server.suspended;
+    provide_context(CurrentServer(server));
+    view! {
+        <h1>{name}</h1>
+        {suspended.then(|| view! { <p class="banner" role="status">"This server is suspended."</p> })}
+        <nav class="tabs" aria-label="Server">{links}</nav>
+        <Outlet />
+    }
+}
+
+/// Shown on a tab opened without its permission (by typing the address).
+fn no_access() -> AnyView {
+    view! { <p class="empty">"You do not have access to this part of the server."</p> }.into_any()
+}
+
+/// The overview tab: what the server is, what the caller may do, and the console and files
+/// buttons, which ask the panel for a daemon token.
+#[component]
+pub fn ServerOverview() -> impl IntoView {
+    let Some(server) = current_server() else {
+        return no_access();
+    };
+    let token = ServerAction::<RequestDaemonToken>::new();
+    let has_group = |group: &str| {
+        server
+            .permissions
+            .iter()
+            .any(|p| p.key().split('.').next() == Some(group))
+    };
+    let (console, files) = (has_group("control"), has_group("files"));
+    let id = server.id;
+    let permissions: Vec<&'static str> = server.permissions.iter().map(|p| p.key()).collect();
+    view! {
+        <section class="card" aria-labelledby="overview-heading">
+            <h2 id="overview-heading">"Overview"</h2>
+            <dl class="facts">
+                <dt>"Address"</dt><dd>{server.address.clone()}</dd>
+                <dt>"Node"</dt><dd>{server.node.clone()}</dd>
+                <dt>"Egg"</dt><dd>{server.egg.clone()}</dd>
+                <dt>"Image"</dt><dd><code>{server.docker_image.clone()}</code></dd>
+                <dt>"Memory"</dt><dd>{format!("{} MiB", server.memory_mb)}</dd>
+                <dt>"Disk"</dt><dd>{format!("{} MiB", server.disk_mb)}</dd>
+                <dt>"CPU"</dt><dd>{if server.cpu_percent == 0 { "Unlimited".to_owned() } else { format!("{} %", server.cpu_percent) }}</dd>
+                <dt>"Owner"</dt><dd>{server.owner.clone()}</dd>
+            </dl>
+            <p class="muted">{server.description.clone()}</p>
+        </section>
+        <section class="card" aria-labelledby="access-heading">
+            <h2 id="access-heading">"Your access"</h2>
+            {if server.is_owner {
+                view! { <p>"You own this server and may do everything on it."</p> }.into_any()
+            } else if permissions.is_empty() {
+                view! { <p>"You can see this server but not act on it."</p> }.into_any()
+            } else {
+                view! { <ul class="key-list">{permissions.into_iter().map(|k| view! { <li><code>{k}</code></li> }).collect_view()}</ul> }.into_any()
+            }}
+            <div class="actions">
+                {console.then(|| view! { <button type="button" class="primary" on:click=move |_| { token.dispatch(RequestDaemonToken { id, purpose: "console".into() }); }>"Open console"</button> })}
+                {files.then(|| view! { <button type="button" class="secondary" on:click=move |_| { token.dispatch(RequestDaemonToken { id, purpose: "files".into() }); }>"Open files"</button> })}
+            </div>
+            <p class="status" role="status" aria-live="polite">
+                {move || token.value().get().and_then(Result::ok).map(|t| format!("Access granted by the daemon at {} until {}.", t.url, format_utc(t.expires_at)))}
+            </p>
+            <ErrorBanner id="token-error" error=Signal::derive(move || token.value().get().and_then(Result::err)) />
+        </section>
+    }
+    .into_any()
+}
+
+/// The settings tab: rename. Needs `settings.rename`.
+#[component]
+pub fn ServerSettingsTab() -> impl IntoView {
+    let Some(server) = current_server().filter(|s| s.can(ServerPermission::SettingsRename)) else {
+        return no_access();
+    };
+    let rename = ServerAction::<RenameServer>::new();
+    let name = RwSignal::new(server.name.clone());
+    let description = RwSignal::new(server.description.clone());
+    let id = server.id;
+    let error = Signal::derive(move || rename.value().get().and_then(Result::err));
+    let field = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        rename.dispatch(RenameServer { id, name: name.get_untracked(), description: description.get_untracked() });
+    };
+    view! {
+        <form class="form card" on:submit=submit>
+            <h2>"Settings"</h2>
+            <label for="server-name">"Name"</label>
+            <input id="server-name" type="text" required maxlength="100" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+            <FieldMessage id="server-name-error" message=field("name") />
+            <label for="server-description">"Description"</label>
+            <textarea id="server-description" maxlength="1000" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+            <FieldMessage id="server-description-error" message=field("description") />
+            <ErrorBanner id="rename-error" error=error />
+            <p class="status" role="status" aria-live="polite">{move || matches!(rename.value().get(), Some(Ok(_))).then_some("Saved.")}</p>
+            <button type="submit" class="primary" disabled=rename.pending()>"Save"</button>
+        </form>
+    }
+    .into_any()
+}
+
+/// The startup tab: the command and the variables the egg lets users see; those it lets them
+/// change are inputs for holders of `startup.update`.
+#[component]
+pub fn ServerStartupTab() -> impl IntoView {
+    let Some(server) = current_server().filter(|s| s.can(ServerPermission::StartupRead)) else {
+        return no_access();
+    };
+    let id = server.id;
+    let update = ServerAction::<UpdateStartup>::new();
+    let startup = Resource::new(move || update.version().get(), move |_| get_startup(id));
+    let values: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
+    let image = RwSignal::new(None::<String>);
+    let error = Signal::derive(move || update.value().get().and_then(Result::err));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        update.dispatch(UpdateStartup { id, values: values.get_untracked(), docker_image: image.get_untracked() });
+    };
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading startup…"</p> }>
+            {move || Suspend::new(async move {
+                match startup.await {
+                    Err(error) => view! { <ErrorBanner id="startup-load-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
+                    Ok(startup) => {
+                        let editable = startup.variables.iter().any(|v| v.editable) || !startup.docker_images.is_empty();
+                        let current_image = startup.docker_image.clone();
+                        view! {
+                            <form class="form card wide" on:submit=submit>
+                                <h2>"Startup"</h2>
+                                <p class="muted">"Command"</p>
+                                <pre class="command">{startup.command}</pre>
+                                {if startup.docker_images.is_empty() {
+                                    view! { <p>"Image: "<code>{startup.docker_image}</code></p> }.into_any()
+                                } else {
+                                    view! {
+                                        <label for="startup-image">"Docker image"</label>
+                                        <select id="startup-image" on:change=move |ev| image.set(Some(event_target_value(&ev)))>
+                                            {startup.docker_images.into_iter().map(|i| {
+                                                let selected = i == current_image;
+                                                view! { <option value=i.clone() selected=selected>{i.clone()}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                        <FieldMessage id="startup-image-error" message=Signal::derive(move || error.get().and_then(|e| e.field_message("docker_image"))) />
+                                    }.into_any()
+                                }}
+                                {startup.variables.into_iter().map(|variable| {
+                                    let input_id = format!("var-{}", variable.env_name);
+                                    let field = format!("variables.{}", variable.env_name);
+                                    let env = variable.env_name.clone();
+                                    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field)));
+                                    view! {
+                                        <label for=input_id.clone()>{variable.name}" "<code>{variable.env_name.clone()}</code></label>
+                                        <input
+                                            id=input_id.clone()
+                                            type="text"
+                                            value=variable.value
+                                            readonly=!variable.editable
+                                            aria-describedby=format!("{input_id}-hint")
+                                            on:input=move |ev| { let value = event_target_value(&ev); values.update(|v| { v.insert(env.clone(), value); }); }
+                                        />
+                                        <p id=format!("{input_id}-hint") class="muted">{variable.description}{(!variable.rules.is_empty()).then(|| format!(" Rules: {}", variable.rules))}</p>
+                                        <FieldMessage id=format!("{input_id}-error") message=message />
+                                    }
+                                }).collect_view()}
+                                <ErrorBanner id="startup-error" error=error />
+                                <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some("Startup saved.")}</p>
+                                {editable.then(|| view! { <button type="submit" class="primary" disabled=update.pending()>"Save startup"</button> })}
+                            </form>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+/// The activity tab. Needs `activity.read`; addresses only with `activity.read-ip`.
+#[component]
+pub fn ServerActivityTab() -> impl IntoView {
+    let Some(server) = current_server().filter(|s| s.can(ServerPermission::ActivityRead)) else {
+        return no_access();
+    };
+    let id = server.id;
+    let show_ip = server.can(ServerPermission::ActivityReadIp);
+    let query = use_query_map();
+    let before = move || query.read().get("before").and_then(|b| b.parse::<i64>().ok());
+    let page = Resource::new(before, move |before| server_activity(id, before));
+    view! {
+        <section class="card" aria-labelledby="server-activity-heading">
+            <h2 id="server-activity-heading">"Activity"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading activity…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(error) => view! { <ErrorBanner id="server-activity-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
+                        Ok(page) if page.rows.is_empty() => view! { <p class="empty">"No activity yet."</p> }.into_any(),
+                        Ok(page) => view! {
+                            <ActivityTable caption="Server activity, newest first" rows=page.rows show_ip />
+                            {page.next_before.map(|next| view! { <p><a href=format!("/servers/{id}/activity?before={next}")>"Older activity"</a></p> })}
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}

@@ -8,7 +8,12 @@ use crate::auth::{current_user, Logout};
 use crate::error::AppError;
 use crate::password_links::{ForgotPasswordPage, SetPasswordPage};
 use crate::roles::pages::{RoleEditorPage, RolesPage};
+use crate::servers::pages::{
+    ServerActivityTab, ServerLayout, ServerOverview, ServerSettingsTab, ServerStartupTab,
+    ServersPage,
+};
 use crate::setup::SetupPage;
+use crate::subusers::pages::SubusersTab;
 use crate::two_factor::pages::TwoFactorCheckpointPage;
 use crate::user_admin::pages::{NewUserPage, UserPage, UsersPage};
 use crate::users::SessionUser;
@@ -65,7 +70,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/login/two-factor") view=TwoFactorCheckpointPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("") view=ServersPage />
+                    <Route path=path!("/servers") view=ServersPage />
+                    <ParentRoute path=path!("/servers/:id") view=ServerLayout>
+                        <Route path=path!("") view=ServerOverview />
+                        <Route path=path!("settings") view=ServerSettingsTab />
+                        <Route path=path!("startup") view=ServerStartupTab />
+                        <Route path=path!("subusers") view=SubusersTab />
+                        <Route path=path!("activity") view=ServerActivityTab />
+                    </ParentRoute>
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/account/security") view=SecurityPage />
                     <Route path=path!("/account/activity") view=AccountActivityPage />
@@ -145,7 +158,7 @@ fn Frame(user: SessionUser) -> impl IntoView {
         <header class="topbar">
             <A href="/" attr:class="brand">"Gatehouse"</A>
             <nav aria-label="Main">
-                <A href="/" exact=true>"Servers"</A>
+                <A href="/servers">"Servers"</A>
                 <A href="/account">"Account"</A>
                 {(!user.admin_permissions.is_empty()).then(|| view! { <A href="/admin">"Admin"</A> })}
             </nav>
@@ -165,15 +178,6 @@ fn Frame(user: SessionUser) -> impl IntoView {
         <main class="page" id="main">
             <Outlet />
         </main>
-    }
-}
-
-/// `/`: the signed-in landing page.
-#[component]
-fn HomePage() -> impl IntoView {
-    view! {
-        <h1>"Your servers"</h1>
-        <p class="empty">"You have no servers yet."</p>
     }
 }
 

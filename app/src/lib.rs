@@ -4,6 +4,10 @@
 //! its server functions and its pages; server-only code sits behind the `ssr` feature in a
 //! `server` module, and the server's shared state lives in [`context`].
 
+// Deep view trees (a sub-user row with its editor and confirmation) exceed the default type
+// layout depth when compiled for the browser.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod activity;
 pub mod admin_area;

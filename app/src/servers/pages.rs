@@ -4,12 +4,13 @@
 //! Tabs are hidden without their permission; the server functions refuse regardless.
 
 use super::{
-    get_server, get_startup, list_servers, server_activity, RenameServer, Relation, ServerView,
-    UpdateStartup,
+    get_server, get_startup, list_servers, server_activity, Relation, RenameServer, ServerView,
+    Startup, UpdateStartup,
 };
 use crate::accounts::display::format_utc;
 use crate::accounts::pages::ActivityTable;
 use crate::daemon::RequestDaemonToken;
+use crate::error::AppError;
 use crate::permissions::ServerPermission;
 use crate::shell::{ErrorBanner, FieldMessage};
 use leptos::prelude::*;
@@ -88,31 +89,41 @@ pub fn ServersPage() -> impl IntoView {
     }
 }
 
-/// The server a tab belongs to, as the layout loaded it.
-#[derive(Clone)]
-pub struct CurrentServer(pub ServerView);
-
-fn current_server() -> Option<ServerView> {
-    use_context::<CurrentServer>().map(|c| c.0)
+/// The id in `/servers/{id}/...`.
+fn use_server_id() -> Signal<Option<i64>> {
+    let params = use_params_map();
+    Signal::derive(move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    })
 }
 
-/// `/servers/{id}/...`: loads the server once and shows its name and the tabs the caller may
-/// open.
+/// Loads the server of the current address. The layout and each tab load it at their own top
+/// level: a resource made inside another's suspense would not hydrate.
+pub fn use_server() -> Resource<Result<ServerView, AppError>> {
+    let id = use_server_id();
+    Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_server(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    )
+}
+
+/// `/servers/{id}/...`: the server's name and the tabs the caller may open.
 #[component]
 pub fn ServerLayout() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
-    let server = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_server(id).await,
-            None => Err(crate::error::AppError::NotFound),
-        }
-    });
+    let server = use_server();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading server…"</p> }>
             {move || Suspend::new(async move {
                 match server.await {
-                    Ok(server) => view! { <ServerFrame server /> }.into_any(),
+                    Ok(server) => server_header(server),
                     Err(error) => view! {
                         <h1>"Server"</h1>
                         <ErrorBanner id="server-error" error=Signal::derive(move || Some(error.clone())) />
@@ -121,18 +132,30 @@ pub fn ServerLayout() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <Outlet />
     }
 }
 
-#[component]
-fn ServerFrame(server: ServerView) -> impl IntoView {
+fn server_header(server: ServerView) -> AnyView {
     let base = format!("/servers/{}", server.id);
     let tabs = [
         ("", "Overview", None),
-        ("/settings", "Settings", Some(ServerPermission::SettingsRename)),
+        (
+            "/settings",
+            "Settings",
+            Some(ServerPermission::SettingsRename),
+        ),
         ("/startup", "Startup", Some(ServerPermission::StartupRead)),
-        ("/subusers", "Sub-users", Some(ServerPermission::SubusersRead)),
-        ("/activity", "Activity", Some(ServerPermission::ActivityRead)),
+        (
+            "/subusers",
+            "Sub-users",
+            Some(ServerPermission::SubusersRead),
+        ),
+        (
+            "/activity",
+            "Activity",
+            Some(ServerPermission::ActivityRead),
+        ),
     ];
     let links = tabs
         .into_iter()
@@ -142,30 +165,45 @@ fn ServerFrame(server: ServerView) -> impl IntoView {
             view! { <A href=href exact=true>{label}</A> }
         })
         .collect_view();
-    let name = server.name.clone();
-    let suspended = server.suspended;
-    provide_context(CurrentServer(server));
     view! {
-        <h1>{name}</h1>
-        {suspended.then(|| view! { <p class="banner" role="status">"This server is suspended."</p> })}
+        <h1>{server.name}</h1>
+        {server.suspended.then(|| view! { <p class="banner" role="status">"This server is suspended."</p> })}
         <nav class="tabs" aria-label="Server">{links}</nav>
-        <Outlet />
     }
+    .into_any()
 }
 
-/// Shown on a tab opened without its permission (by typing the address).
-fn no_access() -> AnyView {
-    view! { <p class="empty">"You do not have access to this part of the server."</p> }.into_any()
+/// What a tab shows once its server loaded: nothing when the server is not found (the layout
+/// says so), a note when the caller lacks the tab's permission, else the tab.
+fn tab(
+    server: Result<ServerView, AppError>,
+    permission: Option<ServerPermission>,
+    show: impl FnOnce(ServerView) -> AnyView,
+) -> AnyView {
+    match server {
+        Err(_) => ().into_any(),
+        Ok(server) if permission.is_some_and(|p| !server.can(p)) => view! {
+            <p class="empty">"You do not have access to this part of the server."</p>
+        }
+        .into_any(),
+        Ok(server) => show(server),
+    }
 }
 
 /// The overview tab: what the server is, what the caller may do, and the console and files
 /// buttons, which ask the panel for a daemon token.
 #[component]
 pub fn ServerOverview() -> impl IntoView {
-    let Some(server) = current_server() else {
-        return no_access();
-    };
+    let server = use_server();
     let token = ServerAction::<RequestDaemonToken>::new();
+    view! {
+        <Transition>
+            {move || Suspend::new(async move { tab(server.await, None, |server| overview(server, token)) })}
+        </Transition>
+    }
+}
+
+fn overview(server: ServerView, token: ServerAction<RequestDaemonToken>) -> AnyView {
     let has_group = |group: &str| {
         server
             .permissions
@@ -215,18 +253,32 @@ pub fn ServerOverview() -> impl IntoView {
 /// The settings tab: rename. Needs `settings.rename`.
 #[component]
 pub fn ServerSettingsTab() -> impl IntoView {
-    let Some(server) = current_server().filter(|s| s.can(ServerPermission::SettingsRename)) else {
-        return no_access();
-    };
+    let server = use_server();
     let rename = ServerAction::<RenameServer>::new();
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                tab(server.await, Some(ServerPermission::SettingsRename), |server| view! { <RenameForm server rename /> }.into_any())
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RenameForm(server: ServerView, rename: ServerAction<RenameServer>) -> impl IntoView {
     let name = RwSignal::new(server.name.clone());
     let description = RwSignal::new(server.description.clone());
     let id = server.id;
     let error = Signal::derive(move || rename.value().get().and_then(Result::err));
-    let field = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
+    let field =
+        move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        rename.dispatch(RenameServer { id, name: name.get_untracked(), description: description.get_untracked() });
+        rename.dispatch(RenameServer {
+            id,
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+        });
     };
     view! {
         <form class="form card" on:submit=submit>
@@ -242,112 +294,142 @@ pub fn ServerSettingsTab() -> impl IntoView {
             <button type="submit" class="primary" disabled=rename.pending()>"Save"</button>
         </form>
     }
-    .into_any()
 }
 
 /// The startup tab: the command and the variables the egg lets users see; those it lets them
 /// change are inputs for holders of `startup.update`.
 #[component]
 pub fn ServerStartupTab() -> impl IntoView {
-    let Some(server) = current_server().filter(|s| s.can(ServerPermission::StartupRead)) else {
-        return no_access();
-    };
-    let id = server.id;
+    let server = use_server();
+    let id = use_server_id();
     let update = ServerAction::<UpdateStartup>::new();
-    let startup = Resource::new(move || update.version().get(), move |_| get_startup(id));
+    let startup = Resource::new(
+        move || (id.get(), update.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_startup(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading startup…"</p> }>
+            {move || Suspend::new(async move {
+                let startup = startup.await;
+                tab(server.await, Some(ServerPermission::StartupRead), move |server| match startup {
+                    Err(error) => view! { <ErrorBanner id="startup-load-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
+                    Ok(startup) => view! { <StartupForm id=server.id startup update /> }.into_any(),
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn StartupForm(id: i64, startup: Startup, update: ServerAction<UpdateStartup>) -> impl IntoView {
     let values: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let image = RwSignal::new(None::<String>);
     let error = Signal::derive(move || update.value().get().and_then(Result::err));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        update.dispatch(UpdateStartup { id, values: values.get_untracked(), docker_image: image.get_untracked() });
+        update.dispatch(UpdateStartup {
+            id,
+            values: values.get_untracked(),
+            docker_image: image.get_untracked(),
+        });
     };
+    let editable =
+        startup.variables.iter().any(|v| v.editable) || !startup.docker_images.is_empty();
+    let current_image = startup.docker_image.clone();
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading startup…"</p> }>
-            {move || Suspend::new(async move {
-                match startup.await {
-                    Err(error) => view! { <ErrorBanner id="startup-load-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                    Ok(startup) => {
-                        let editable = startup.variables.iter().any(|v| v.editable) || !startup.docker_images.is_empty();
-                        let current_image = startup.docker_image.clone();
-                        view! {
-                            <form class="form card wide" on:submit=submit>
-                                <h2>"Startup"</h2>
-                                <p class="muted">"Command"</p>
-                                <pre class="command">{startup.command}</pre>
-                                {if startup.docker_images.is_empty() {
-                                    view! { <p>"Image: "<code>{startup.docker_image}</code></p> }.into_any()
-                                } else {
-                                    view! {
-                                        <label for="startup-image">"Docker image"</label>
-                                        <select id="startup-image" on:change=move |ev| image.set(Some(event_target_value(&ev)))>
-                                            {startup.docker_images.into_iter().map(|i| {
-                                                let selected = i == current_image;
-                                                view! { <option value=i.clone() selected=selected>{i.clone()}</option> }
-                                            }).collect_view()}
-                                        </select>
-                                        <FieldMessage id="startup-image-error" message=Signal::derive(move || error.get().and_then(|e| e.field_message("docker_image"))) />
-                                    }.into_any()
-                                }}
-                                {startup.variables.into_iter().map(|variable| {
-                                    let input_id = format!("var-{}", variable.env_name);
-                                    let field = format!("variables.{}", variable.env_name);
-                                    let env = variable.env_name.clone();
-                                    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field)));
-                                    view! {
-                                        <label for=input_id.clone()>{variable.name}" "<code>{variable.env_name.clone()}</code></label>
-                                        <input
-                                            id=input_id.clone()
-                                            type="text"
-                                            value=variable.value
-                                            readonly=!variable.editable
-                                            aria-describedby=format!("{input_id}-hint")
-                                            on:input=move |ev| { let value = event_target_value(&ev); values.update(|v| { v.insert(env.clone(), value); }); }
-                                        />
-                                        <p id=format!("{input_id}-hint") class="muted">{variable.description}{(!variable.rules.is_empty()).then(|| format!(" Rules: {}", variable.rules))}</p>
-                                        <FieldMessage id=format!("{input_id}-error") message=message />
-                                    }
-                                }).collect_view()}
-                                <ErrorBanner id="startup-error" error=error />
-                                <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some("Startup saved.")}</p>
-                                {editable.then(|| view! { <button type="submit" class="primary" disabled=update.pending()>"Save startup"</button> })}
-                            </form>
-                        }.into_any()
-                    }
+        <form class="form card wide" on:submit=submit>
+            <h2>"Startup"</h2>
+            <p class="muted">"Command"</p>
+            <pre class="command">{startup.command}</pre>
+            {if startup.docker_images.is_empty() {
+                view! { <p>"Image: "<code>{startup.docker_image}</code></p> }.into_any()
+            } else {
+                view! {
+                    <label for="startup-image">"Docker image"</label>
+                    <select id="startup-image" on:change=move |ev| image.set(Some(event_target_value(&ev)))>
+                        {startup.docker_images.into_iter().map(|i| {
+                            let selected = i == current_image;
+                            view! { <option value=i.clone() selected=selected>{i.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage id="startup-image-error" message=Signal::derive(move || error.get().and_then(|e| e.field_message("docker_image"))) />
+                }.into_any()
+            }}
+            {startup.variables.into_iter().map(|variable| {
+                let input_id = format!("var-{}", variable.env_name);
+                let field = format!("variables.{}", variable.env_name);
+                let env = variable.env_name.clone();
+                let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field)));
+                view! {
+                    <label for=input_id.clone()>{variable.name}" "<code>{variable.env_name.clone()}</code></label>
+                    <input
+                        id=input_id.clone()
+                        type="text"
+                        value=variable.value
+                        readonly=!variable.editable
+                        aria-describedby=format!("{input_id}-hint")
+                        on:input=move |ev| { let value = event_target_value(&ev); values.update(|v| { v.insert(env.clone(), value); }); }
+                    />
+                    <p id=format!("{input_id}-hint") class="muted">{variable.description}{(!variable.rules.is_empty()).then(|| format!(" Rules: {}", variable.rules))}</p>
+                    <FieldMessage id=format!("{input_id}-error") message=message />
                 }
-            })}
-        </Transition>
+            }).collect_view()}
+            <ErrorBanner id="startup-error" error=error />
+            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some("Startup saved.")}</p>
+            {editable.then(|| view! { <button type="submit" class="primary" disabled=update.pending()>"Save startup"</button> })}
+        </form>
     }
-    .into_any()
 }
 
 /// The activity tab. Needs `activity.read`; addresses only with `activity.read-ip`.
 #[component]
 pub fn ServerActivityTab() -> impl IntoView {
-    let Some(server) = current_server().filter(|s| s.can(ServerPermission::ActivityRead)) else {
-        return no_access();
-    };
-    let id = server.id;
-    let show_ip = server.can(ServerPermission::ActivityReadIp);
+    let server = use_server();
+    let id = use_server_id();
     let query = use_query_map();
-    let before = move || query.read().get("before").and_then(|b| b.parse::<i64>().ok());
-    let page = Resource::new(before, move |before| server_activity(id, before));
+    let before = move || {
+        query
+            .read()
+            .get("before")
+            .and_then(|b| b.parse::<i64>().ok())
+    };
+    let page = Resource::new(
+        move || (id.get(), before()),
+        |(id, before)| async move {
+            match id {
+                Some(id) => server_activity(id, before).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
-        <section class="card" aria-labelledby="server-activity-heading">
-            <h2 id="server-activity-heading">"Activity"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading activity…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
+        <Transition fallback=|| view! { <p class="loading">"Loading activity…"</p> }>
+            {move || Suspend::new(async move {
+                let page = page.await;
+                tab(server.await, Some(ServerPermission::ActivityRead), move |server| {
+                    let show_ip = server.can(ServerPermission::ActivityReadIp);
+                    let id = server.id;
+                    let body = match page {
                         Err(error) => view! { <ErrorBanner id="server-activity-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
                         Ok(page) if page.rows.is_empty() => view! { <p class="empty">"No activity yet."</p> }.into_any(),
                         Ok(page) => view! {
                             <ActivityTable caption="Server activity, newest first" rows=page.rows show_ip />
                             {page.next_before.map(|next| view! { <p><a href=format!("/servers/{id}/activity?before={next}")>"Older activity"</a></p> })}
                         }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
+                    };
+                    view! {
+                        <section class="card" aria-labelledby="server-activity-heading">
+                            <h2 id="server-activity-heading">"Activity"</h2>
+                            {body}
+                        </section>
+                    }.into_any()
+                })
+            })}
+        </Transition>
     }
-    .into_any()
 }

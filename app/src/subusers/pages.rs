@@ -4,9 +4,11 @@
 
 use super::{list_subusers, CreateSubuser, DeleteSubuser, Subuser, UpdateSubuser};
 use crate::accounts::display::format_utc;
+use crate::error::AppError;
 use crate::permissions::ServerPermission;
 use crate::roles::pages::{server_groups, PickerGroup};
-use crate::servers::pages::CurrentServer;
+use crate::servers::pages::use_server;
+use crate::servers::ServerView;
 use crate::shell::{ErrorBanner, FieldMessage};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -14,37 +16,35 @@ use std::collections::BTreeSet;
 /// `/servers/{id}/subusers`. Needs `subusers.read`.
 #[component]
 pub fn SubusersTab() -> impl IntoView {
-    let Some(server) = use_context::<CurrentServer>()
-        .map(|c| c.0)
-        .filter(|s| s.can(ServerPermission::SubusersRead))
-    else {
-        return view! { <p class="empty">"You do not have access to this part of the server."</p> }
-            .into_any();
-    };
-    let id = server.id;
+    let server = use_server();
     let create = ServerAction::<CreateSubuser>::new();
     let update = ServerAction::<UpdateSubuser>::new();
     let delete = ServerAction::<DeleteSubuser>::new();
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
     let list = Resource::new(
-        move || (create.version().get(), update.version().get(), delete.version().get()),
-        move |_| list_subusers(id),
-    );
-    let held: BTreeSet<String> = server.permissions.iter().map(|p| p.key().to_owned()).collect();
-    let me_can = |p: ServerPermission| server.can(p);
-    let (can_create, can_update, can_delete) = (
-        me_can(ServerPermission::SubusersCreate),
-        me_can(ServerPermission::SubusersUpdate),
-        me_can(ServerPermission::SubusersDelete),
+        move || {
+            (
+                id(),
+                create.version().get(),
+                update.version().get(),
+                delete.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => list_subusers(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
     );
     let editing = RwSignal::new(None::<i64>);
     let removing = RwSignal::new(None::<i64>);
-    let error = Signal::derive(move || {
-        update
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| delete.value().get().and_then(Result::err))
-    });
     Effect::new(move || {
         if let Some(Ok(_)) = update.value().get() {
             editing.set(None);
@@ -55,51 +55,105 @@ pub fn SubusersTab() -> impl IntoView {
             removing.set(None);
         }
     });
-    let held_for_list = held.clone();
+    let actions = Actions {
+        create,
+        update,
+        delete,
+        editing,
+        removing,
+    };
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading sub-users…"</p> }>
+            {move || Suspend::new(async move {
+                let list = list.await;
+                match server.await {
+                    Err(_) => ().into_any(),
+                    Ok(server) if !server.can(ServerPermission::SubusersRead) => view! {
+                        <p class="empty">"You do not have access to this part of the server."</p>
+                    }.into_any(),
+                    Ok(server) => subusers_view(server, list, actions),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The actions and shared state of the tab.
+#[derive(Clone, Copy)]
+struct Actions {
+    create: ServerAction<CreateSubuser>,
+    update: ServerAction<UpdateSubuser>,
+    delete: ServerAction<DeleteSubuser>,
+    editing: RwSignal<Option<i64>>,
+    removing: RwSignal<Option<i64>>,
+}
+
+fn subusers_view(
+    server: ServerView,
+    list: Result<Vec<Subuser>, AppError>,
+    actions: Actions,
+) -> AnyView {
+    let held: BTreeSet<String> = server
+        .permissions
+        .iter()
+        .map(|p| p.key().to_owned())
+        .collect();
+    let can_update = server.can(ServerPermission::SubusersUpdate);
+    let can_delete = server.can(ServerPermission::SubusersDelete);
+    let can_create = server.can(ServerPermission::SubusersCreate);
+    let Actions { update, delete, .. } = actions;
+    let error = Signal::derive(move || {
+        update
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| delete.value().get().and_then(Result::err))
+    });
+    let body = match list {
+        Err(error) => view! { <ErrorBanner id="subusers-load-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
+        Ok(rows) if rows.is_empty() => view! { <p class="empty">"Nobody else has access to this server."</p> }.into_any(),
+        Ok(rows) => view! {
+            <ul class="subuser-list">
+                {rows.into_iter().map(|subuser| view! {
+                    <SubuserRow subuser server_id=server.id held=held.clone() can_update can_delete actions />
+                }.into_any()).collect_view()}
+            </ul>
+        }.into_any(),
+    };
     view! {
         <section class="card wide" aria-labelledby="subusers-heading">
             <h2 id="subusers-heading">"Sub-users"</h2>
             <ErrorBanner id="subuser-error" error=error />
-            <Transition fallback=|| view! { <p class="loading">"Loading sub-users…"</p> }>
-                {move || {
-                    let held = held_for_list.clone();
-                    Suspend::new(async move {
-                        match list.await {
-                            Err(error) => view! { <ErrorBanner id="subusers-load-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                            Ok(rows) if rows.is_empty() => view! { <p class="empty">"Nobody else has access to this server."</p> }.into_any(),
-                            Ok(rows) => view! {
-                                <ul class="subuser-list">
-                                    {rows.into_iter().map(|subuser| view! {
-                                        <SubuserRow subuser server_id=id held=held.clone() can_update can_delete editing removing update delete />
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                        }
-                    })
-                }}
-            </Transition>
+            {body}
         </section>
-        {can_create.then(|| view! { <AddSubuser server_id=id held=held.clone() create /> })}
+        {can_create.then(|| view! { <AddSubuser server_id=server.id held=held.clone() create=actions.create /> })}
     }
     .into_any()
 }
 
 #[component]
-#[allow(clippy::too_many_arguments, reason = "a row needs its actions and the shared state")]
 fn SubuserRow(
     subuser: Subuser,
     server_id: i64,
     held: BTreeSet<String>,
     can_update: bool,
     can_delete: bool,
-    editing: RwSignal<Option<i64>>,
-    removing: RwSignal<Option<i64>>,
-    update: ServerAction<UpdateSubuser>,
-    delete: ServerAction<DeleteSubuser>,
+    actions: Actions,
 ) -> impl IntoView {
+    let Actions {
+        update,
+        delete,
+        editing,
+        removing,
+        ..
+    } = actions;
     let id = subuser.id;
     let selected: RwSignal<BTreeSet<String>> = RwSignal::new(
-        subuser.permissions.iter().map(|p| p.key().to_owned()).collect(),
+        subuser
+            .permissions
+            .iter()
+            .map(|p| p.key().to_owned())
+            .collect(),
     );
     let confirm_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move || {
@@ -109,7 +163,11 @@ fn SubuserRow(
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        update.dispatch(UpdateSubuser { server_id, subuser_id: id, permissions: selected.get_untracked().into_iter().collect() });
+        update.dispatch(UpdateSubuser {
+            server_id,
+            subuser_id: id,
+            permissions: selected.get_untracked().into_iter().collect(),
+        });
     };
     let name = subuser.username.clone();
     view! {
@@ -145,6 +203,7 @@ fn SubuserRow(
             }
         </li>
     }
+    .into_any()
 }
 
 #[component]
@@ -156,7 +215,8 @@ fn AddSubuser(
     let email = RwSignal::new(String::new());
     let selected: RwSignal<BTreeSet<String>> = RwSignal::new(BTreeSet::new());
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
-    let field = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
+    let field =
+        move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
     Effect::new(move || {
         if let Some(Ok(_)) = create.value().get() {
             email.set(String::new());
@@ -165,7 +225,11 @@ fn AddSubuser(
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        create.dispatch(CreateSubuser { server_id, email: email.get_untracked(), permissions: selected.get_untracked().into_iter().collect() });
+        create.dispatch(CreateSubuser {
+            server_id,
+            email: email.get_untracked(),
+            permissions: selected.get_untracked().into_iter().collect(),
+        });
     };
     view! {
         <form class="form card wide" on:submit=submit aria-labelledby="add-subuser-heading">

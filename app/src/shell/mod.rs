@@ -5,7 +5,10 @@ use crate::accounts::pages::{AccountActivityPage, AccountPage, SecurityPage};
 use crate::admin_area::{AdminHome, SettingsPage};
 use crate::auth::pages::LoginPage;
 use crate::auth::{current_user, Logout};
+use crate::eggs::pages::{EggEditorPage, NestPage, NestsPage};
 use crate::error::AppError;
+use crate::locations::pages::{LocationPage, LocationsPage};
+use crate::nodes::pages::{NewNodePage, NodePage, NodesPage};
 use crate::password_links::{ForgotPasswordPage, SetPasswordPage};
 use crate::roles::pages::{RoleEditorPage, RolesPage};
 use crate::setup::SetupPage;
@@ -77,6 +80,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=UsersPage />
                     <Route path=path!("/admin/users/new") view=NewUserPage />
                     <Route path=path!("/admin/users/:id") view=UserPage />
+                    // Admin areas: locations, nodes, nests and eggs, backup configurations, servers.
+                    <Route path=path!("/admin/locations") view=LocationsPage />
+                    <Route path=path!("/admin/locations/:id") view=LocationPage />
+                    <Route path=path!("/admin/nodes") view=NodesPage />
+                    <Route path=path!("/admin/nodes/new") view=NewNodePage />
+                    <Route path=path!("/admin/nodes/:id") view=NodePage />
+                    <Route path=path!("/admin/nests") view=NestsPage />
+                    <Route path=path!("/admin/nests/:id") view=NestPage />
+                    <Route path=path!("/admin/eggs/new") view=EggEditorPage />
+                    <Route path=path!("/admin/eggs/:id") view=EggEditorPage />
                 </ParentRoute>
             </Routes>
         </Router>

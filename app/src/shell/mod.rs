@@ -5,6 +5,7 @@ use crate::accounts::pages::{AccountActivityPage, AccountPage, SecurityPage};
 use crate::admin_area::{AdminHome, SettingsPage};
 use crate::auth::pages::LoginPage;
 use crate::auth::{current_user, Logout};
+use crate::backup_configs::pages::{BackupConfigurationEditorPage, BackupConfigurationsPage};
 use crate::eggs::pages::{EggEditorPage, NestPage, NestsPage};
 use crate::error::AppError;
 use crate::locations::pages::{LocationPage, LocationsPage};
@@ -90,6 +91,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/nests/:id") view=NestPage />
                     <Route path=path!("/admin/eggs/new") view=EggEditorPage />
                     <Route path=path!("/admin/eggs/:id") view=EggEditorPage />
+                    <Route path=path!("/admin/backup-configurations") view=BackupConfigurationsPage />
+                    <Route path=path!("/admin/backup-configurations/new") view=BackupConfigurationEditorPage />
+                    <Route path=path!("/admin/backup-configurations/:id") view=BackupConfigurationEditorPage />
                 </ParentRoute>
             </Routes>
         </Router>

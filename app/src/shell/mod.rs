@@ -12,6 +12,7 @@ use crate::locations::pages::{LocationPage, LocationsPage};
 use crate::nodes::pages::{NewNodePage, NodePage, NodesPage};
 use crate::password_links::{ForgotPasswordPage, SetPasswordPage};
 use crate::roles::pages::{RoleEditorPage, RolesPage};
+use crate::servers::admin_pages::{AdminServerEditorPage, AdminServersPage};
 use crate::setup::SetupPage;
 use crate::two_factor::pages::TwoFactorCheckpointPage;
 use crate::user_admin::pages::{NewUserPage, UserPage, UsersPage};
@@ -94,6 +95,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/backup-configurations") view=BackupConfigurationsPage />
                     <Route path=path!("/admin/backup-configurations/new") view=BackupConfigurationEditorPage />
                     <Route path=path!("/admin/backup-configurations/:id") view=BackupConfigurationEditorPage />
+                    <Route path=path!("/admin/servers") view=AdminServersPage />
+                    <Route path=path!("/admin/servers/new") view=AdminServerEditorPage />
+                    <Route path=path!("/admin/servers/:id") view=AdminServerEditorPage />
                 </ParentRoute>
             </Routes>
         </Router>

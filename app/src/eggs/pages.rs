@@ -274,6 +274,8 @@ pub fn EggEditorPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct VariableRow {
     key: u64,
+    /// Added in this visit with "Add variable": its first input takes the focus.
+    fresh: bool,
     name: RwSignal<String>,
     env_name: RwSignal<String>,
     default: RwSignal<String>,
@@ -287,6 +289,7 @@ impl VariableRow {
     fn new(key: u64, variable: EggVariable) -> Self {
         Self {
             key,
+            fresh: false,
             name: RwSignal::new(variable.name),
             env_name: RwSignal::new(variable.env_name),
             default: RwSignal::new(variable.default),
@@ -535,7 +538,7 @@ fn EggForm(egg: Option<Egg>, nests: Vec<Nest>, nest_param: Option<i64>) -> impl 
             <FieldMessage id="egg-variables-error" message=field("variables") />
             {can_variables.then(|| view! {
                 <div class="actions">
-                    <button type="button" class="secondary" on:click=move |_| rows.update(|list| list.push(new_row(empty_variable())))>"Add variable"</button>
+                    <button type="button" class="secondary" on:click=move |_| rows.update(|list| list.push(VariableRow { fresh: true, ..new_row(empty_variable()) }))>"Add variable"</button>
                 </div>
             })}
             <ErrorBanner id="egg-save-error" error=save_error />
@@ -597,6 +600,14 @@ fn VariableFields(
     disabled: bool,
 ) -> impl IntoView {
     let id = move |field: &str| format!("variable-{}-{field}", row.key);
+    let name_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move || {
+        if let Some(input) = name_input.get() {
+            if row.fresh {
+                let _ = input.focus();
+            }
+        }
+    });
     let env_problem = move || {
         let env = row.env_name.get();
         let env = env.trim();
@@ -629,7 +640,7 @@ fn VariableFields(
         <fieldset class="variable-row">
             <legend>{legend}</legend>
             <label for=id("name")>"Name"</label>
-            <input id=id("name") type="text" required maxlength="100" disabled=disabled prop:value=row.name on:input=move |ev| row.name.set(event_target_value(&ev)) />
+            <input id=id("name") node_ref=name_input type="text" required maxlength="100" disabled=disabled prop:value=row.name on:input=move |ev| row.name.set(event_target_value(&ev)) />
             <label for=id("env")>"Environment name"</label>
             <input id=id("env") type="text" class="code" required maxlength="64" disabled=disabled aria-describedby=id("env-error") prop:value=row.env_name on:input=move |ev| row.env_name.set(event_target_value(&ev)) />
             <FieldMessage id=id("env-error") message=Signal::derive(env_problem) />

@@ -21,6 +21,36 @@ const AREAS: &[(&str, &str, Option<AdminPermission>, &str)] = &[
         "Named sets of admin and server permissions.",
     ),
     (
+        "/admin/servers",
+        "Servers",
+        Some(AdminPermission::ServersRead),
+        "Create, change, suspend, transfer and delete game servers.",
+    ),
+    (
+        "/admin/nodes",
+        "Nodes",
+        Some(AdminPermission::NodesRead),
+        "The machines that run servers, their allocations and daemon secrets.",
+    ),
+    (
+        "/admin/locations",
+        "Locations",
+        Some(AdminPermission::LocationsRead),
+        "Where nodes stand, each named by a short code.",
+    ),
+    (
+        "/admin/nests",
+        "Nests and eggs",
+        Some(AdminPermission::NestsRead),
+        "Groups of eggs, and how each kind of game server is installed and started.",
+    ),
+    (
+        "/admin/backup-configurations",
+        "Backup configurations",
+        Some(AdminPermission::BackupConfigurationsRead),
+        "Where server backups go: S3 buckets and Restic repositories.",
+    ),
+    (
         "/admin/settings",
         "Settings",
         None,

@@ -5,9 +5,14 @@ use crate::accounts::pages::{AccountActivityPage, AccountPage, SecurityPage};
 use crate::admin_area::{AdminHome, SettingsPage};
 use crate::auth::pages::LoginPage;
 use crate::auth::{current_user, Logout};
+use crate::backup_configs::pages::{BackupConfigurationEditorPage, BackupConfigurationsPage};
+use crate::eggs::pages::{EggEditorPage, NestPage, NestsPage};
 use crate::error::AppError;
+use crate::locations::pages::{LocationPage, LocationsPage};
+use crate::nodes::pages::{NewNodePage, NodePage, NodesPage};
 use crate::password_links::{ForgotPasswordPage, SetPasswordPage};
 use crate::roles::pages::{RoleEditorPage, RolesPage};
+use crate::servers::admin_pages::{AdminServerEditorPage, AdminServersPage};
 use crate::servers::pages::{
     ServerActivityTab, ServerLayout, ServerOverview, ServerSettingsTab, ServerStartupTab,
     ServersPage,
@@ -90,6 +95,22 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=UsersPage />
                     <Route path=path!("/admin/users/new") view=NewUserPage />
                     <Route path=path!("/admin/users/:id") view=UserPage />
+                    // Admin areas: locations, nodes, nests and eggs, backup configurations, servers.
+                    <Route path=path!("/admin/locations") view=LocationsPage />
+                    <Route path=path!("/admin/locations/:id") view=LocationPage />
+                    <Route path=path!("/admin/nodes") view=NodesPage />
+                    <Route path=path!("/admin/nodes/new") view=NewNodePage />
+                    <Route path=path!("/admin/nodes/:id") view=NodePage />
+                    <Route path=path!("/admin/nests") view=NestsPage />
+                    <Route path=path!("/admin/nests/:id") view=NestPage />
+                    <Route path=path!("/admin/eggs/new") view=EggEditorPage />
+                    <Route path=path!("/admin/eggs/:id") view=EggEditorPage />
+                    <Route path=path!("/admin/backup-configurations") view=BackupConfigurationsPage />
+                    <Route path=path!("/admin/backup-configurations/new") view=BackupConfigurationEditorPage />
+                    <Route path=path!("/admin/backup-configurations/:id") view=BackupConfigurationEditorPage />
+                    <Route path=path!("/admin/servers") view=AdminServersPage />
+                    <Route path=path!("/admin/servers/new") view=AdminServerEditorPage />
+                    <Route path=path!("/admin/servers/:id") view=AdminServerEditorPage />
                 </ParentRoute>
             </Routes>
         </Router>

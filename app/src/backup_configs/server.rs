@@ -41,7 +41,17 @@ fn settings_of(
         }
     };
     if let Some(secret) = &input.secret {
-        errors.check("secret", line(secret.expose(), 0, 500).map(|_| ()));
+        // Secrets are kept exactly as typed, spaces included; only their length and control
+        // characters are checked.
+        let value = secret.expose();
+        let checked = if value.chars().any(char::is_control) {
+            Err("Control characters are not allowed here.".to_owned())
+        } else if value.chars().count() > 500 {
+            Err("At most 500 characters.".to_owned())
+        } else {
+            Ok(())
+        };
+        errors.check("secret", checked);
     }
     errors.finish()?;
     Ok((name.unwrap_or_default(), kind, settings))
@@ -118,7 +128,7 @@ pub async fn create(
     let secret = input
         .secret
         .as_ref()
-        .map(|s| s.expose().trim().to_owned())
+        .map(|s| s.expose().to_owned())
         .unwrap_or_default();
     if secret.is_empty() {
         let what = if kind == "s3" {
@@ -169,7 +179,7 @@ pub async fn update(
     let secret = input
         .secret
         .as_ref()
-        .map(|s| s.expose().trim().to_owned())
+        .map(|s| s.expose().to_owned())
         .unwrap_or_default();
     // Changing the kind makes the old secret meaningless, so a new one must come with it.
     if secret.is_empty() && current.kind != kind {

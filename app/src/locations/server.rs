@@ -121,13 +121,17 @@ pub async fn update(
 #[tracing::instrument(skip_all, fields(user_id = caller.user.id, location_id = id))]
 pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<(), AppError> {
     let state = &request.state;
-    // The count and the delete share a write transaction, so no node can arrive in between.
+    // The count and the delete share a write transaction with the row locked, so no node can
+    // arrive in between.
     let mut tx = state.db.begin_write().await?;
-    let location = sqlx::query("select short_code from locations where id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let location = sqlx::query(&format!(
+        "select short_code from locations where id = $1{}",
+        state.db.row_lock()
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
     let nodes: i64 = sqlx::query("select count(*) as n from nodes where location_id = $1")
         .bind(id)
         .fetch_one(&mut *tx)

@@ -156,23 +156,6 @@ pub fn password_reset_done(to: &str, first_name: &str, base_url: &str) -> Outgoi
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markup_in_names_is_escaped_in_the_html_part() {
-        let mail = email_changed(
-            "a@example.test",
-            "<b>Eve</b>",
-            "e@example.test",
-            "https://panel.test",
-        );
-        assert!(mail.html.contains("&lt;b&gt;Eve&lt;/b&gt;"));
-        assert!(mail.text.contains("https://panel.test"));
-    }
-}
-
 /// Sent to a new account made by a sub-user invitation, with the link to set its password.
 pub fn invited_to_server(
     to: &str,
@@ -213,4 +196,21 @@ pub fn added_to_server(
         ],
         base_url,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_names_is_escaped_in_the_html_part() {
+        let mail = email_changed(
+            "a@example.test",
+            "<b>Eve</b>",
+            "e@example.test",
+            "https://panel.test",
+        );
+        assert!(mail.html.contains("&lt;b&gt;Eve&lt;/b&gt;"));
+        assert!(mail.text.contains("https://panel.test"));
+    }
 }

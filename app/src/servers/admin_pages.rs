@@ -356,7 +356,8 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
             None => "New server".to_owned(),
         }}</h1>
         {id.map(|id| view! { <p><a href=format!("/servers/{id}")>"Open the server's own page"</a></p> })}
-        <form class="form card wide" on:submit=save>
+        {view! { <form class="form card wide" on:submit=save>
+            {view! {
             <h2>"Details"</h2>
             <label for="server-name">"Name"</label>
             <input id="server-name" type="text" required disabled=!can_save aria-describedby="server-name-error" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
@@ -369,6 +370,8 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
             <p id="server-owner-hint" class="muted">"The owner's username or email address."</p>
             <FieldMessage id="server-owner-error" message=field("owner") />
 
+            }.into_any()}
+            {view! {
             <h2>"Node and address"</h2>
             <label for="server-node">"Node"</label>
             <select id="server-node" required disabled=editing || !can_save aria-describedby="server-node-hint server-node-error" on:change=move |ev| {
@@ -417,6 +420,8 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
             }}</p>
             <FieldMessage id="server-allocation-error" message=field("allocation_id") />
 
+            }.into_any()}
+            {view! {
             <h2>"Egg and startup"</h2>
             <label for="server-egg">"Egg"</label>
             <select id="server-egg" required disabled=!can_variables aria-describedby="server-egg-error" on:change=on_egg_change>
@@ -444,6 +449,8 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
             {move || egg().map(|egg| view! { <EggVariableInputs egg values disabled=!can_variables error=save_error /> })}
             <FieldMessage id="server-variables-error" message=field("variables") />
 
+            }.into_any()}
+            {view! {
             <h2>"Limits"</h2>
             <label for="server-memory">"Memory (MiB)"</label>
             <input id="server-memory" type="number" min="1" required disabled=!can_save aria-describedby="server-memory-error" prop:value=memory_mb on:input=move |ev| memory_mb.set(event_target_value(&ev)) />
@@ -456,6 +463,8 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
             <p id="server-cpu-hint" class="muted">"100 is one full core."</p>
             <FieldMessage id="server-cpu-error" message=field("cpu_percent") />
 
+            }.into_any()}
+            {view! {
             <h2>"Backups"</h2>
             <label for="server-backup">"Backup configuration"</label>
             <select id="server-backup" disabled=!can_save aria-describedby="server-backup-error" on:change=move |ev| backup_id.set(event_target_value(&ev).parse().ok())>
@@ -466,14 +475,16 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
             </select>
             <FieldMessage id="server-backup-error" message=field("backup_configuration_id") />
 
+            }.into_any()}
             <ErrorBanner id="server-save-error" error=save_error />
             <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some("Server saved.")}</p>
             {can_save.then(|| view! {
                 <button type="submit" class="primary" disabled=pending>{if editing { "Save server" } else { "Create server" }}</button>
             })}
-        </form>
-        {server.map(|server| view! { <ServerActions server nodes=nodes.get_value() /> })}
+        </form> }.into_any()}
+        {server.map(|server| view! { <ServerActions server nodes=nodes.get_value() /> }.into_any())}
     }
+    .into_any()
 }
 
 /// One input per variable of the chosen egg, its rules shown as a hint.
@@ -657,4 +668,5 @@ fn ServerActions(server: AdminServer, nodes: Vec<NodeChoice>) -> impl IntoView {
             </section>
         })}
     }
+    .into_any()
 }

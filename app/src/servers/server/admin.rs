@@ -158,6 +158,7 @@ struct ValidServer {
 fn check_variables(
     declared: &[EggVariable],
     given: &BTreeMap<String, String>,
+    kept: &BTreeMap<String, String>,
     errors: &mut FieldErrors,
 ) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
@@ -171,8 +172,10 @@ fn check_variables(
         }
     }
     for variable in declared {
+        // A variable left out keeps its current value, or takes the egg's default.
         let value = given
             .get(&variable.env_name)
+            .or_else(|| kept.get(&variable.env_name))
             .cloned()
             .unwrap_or_else(|| variable.default.clone());
         let checked = Rules::parse(&variable.rules).and_then(|rules| rules.check(&value));
@@ -280,7 +283,11 @@ async fn validate(
                 );
             }
             let declared: Vec<EggVariable> = decode(&egg.try_get::<String, _>("variables")?)?;
-            variables = check_variables(&declared, &input.variables, &mut errors);
+            let kept = current
+                .filter(|c| c.egg_id == input.egg_id)
+                .map(|c| c.variables.clone())
+                .unwrap_or_default();
+            variables = check_variables(&declared, &input.variables, &kept, &mut errors);
         }
     }
 
@@ -298,7 +305,7 @@ async fn validate(
     }
 
     if let Some(node) = &node {
-        check_capacity(tx, input, current.map(|c| c.id), node, &mut errors).await?;
+        check_capacity(tx, input, current, node, &mut errors).await?;
     }
     errors.finish()?;
     Ok(ValidServer {
@@ -314,7 +321,7 @@ async fn validate(
 async fn check_capacity(
     tx: &mut Transaction<'static, Any>,
     input: &ServerInput,
-    server_id: Option<i64>,
+    current: Option<&AdminServer>,
     node: &sqlx::any::AnyRow,
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
@@ -326,13 +333,14 @@ async fn check_capacity(
         "#,
     )
     .bind(input.node_id)
-    .bind(server_id.unwrap_or(0))
+    .bind(current.map_or(0, |c| c.id))
     .fetch_one(&mut **tx)
     .await?;
-    for (field, wanted, size, over, used) in [
+    for (field, wanted, before, size, over, used) in [
         (
             "memory_mb",
             input.memory_mb,
+            current.map(|c| c.memory_mb),
             "memory_mb",
             "memory_overallocate",
             "memory",
@@ -340,13 +348,16 @@ async fn check_capacity(
         (
             "disk_mb",
             input.disk_mb,
+            current.map(|c| c.disk_mb),
             "disk_mb",
             "disk_overallocate",
             "disk",
         ),
     ] {
         let over: i64 = node.try_get(over)?;
-        if over < 0 {
+        // A limit that does not grow is always accepted, so a server on a node that is full
+        // (or was made smaller) can still be renamed or shrunk.
+        if over < 0 || before.is_some_and(|before| wanted <= before) {
             continue;
         }
         let size: i64 = node.try_get(size)?;
@@ -440,7 +451,13 @@ pub async fn update(
     }
     let mut tx = state.db.begin_write().await?;
     let valid = validate(state, &mut tx, &input, Some(&current)).await?;
-    if valid.variables != current.variables || input.egg_id != current.egg_id {
+    // Only a value that differs from the stored one is a change of variables.
+    let changes_variables = input.egg_id != current.egg_id
+        || input
+            .variables
+            .iter()
+            .any(|(key, value)| current.variables.get(key) != Some(value));
+    if changes_variables {
         require(caller, AdminPermission::ServersVariables)?;
     }
     sqlx::query(

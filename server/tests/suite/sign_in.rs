@@ -6,9 +6,7 @@
     reason = "tests fail loudly by design"
 )]
 
-mod common;
-
-use common::{Backend, TestApp, PASSWORD};
+use crate::common::{Backend, TestApp, PASSWORD};
 use http::StatusCode;
 
 async fn unknown_user_and_wrong_password_answer_identically_after_one_hash_each(backend: Backend) {

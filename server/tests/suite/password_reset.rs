@@ -6,15 +6,17 @@
     reason = "tests fail loudly by design"
 )]
 
-mod common;
-
-use common::{Backend, TestApp, PASSWORD};
+use crate::common::{Backend, TestApp, PASSWORD};
 use http::StatusCode;
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
 /// Asks for a reset and returns the token from the mail that arrives (if any).
-async fn ask(app: &TestApp, email: &str, host: &str) -> (common::TestResponse, Option<String>) {
+async fn ask(
+    app: &TestApp,
+    email: &str,
+    host: &str,
+) -> (crate::common::TestResponse, Option<String>) {
     let before = app.outbox().await.len();
     let response = app
         .post_form_with(

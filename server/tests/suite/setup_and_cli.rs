@@ -6,9 +6,7 @@
     reason = "tests fail loudly by design"
 )]
 
-mod common;
-
-use common::{Backend, TestApp, PASSWORD};
+use crate::common::{Backend, TestApp, PASSWORD};
 use http::StatusCode;
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -6,10 +6,8 @@
     reason = "tests fail loudly by design"
 )]
 
-mod common;
-
+use crate::common::{Backend, TestApp, PASSWORD};
 use app::two_factor::totp::{code_at_step, step_of};
-use common::{Backend, TestApp, PASSWORD};
 use http::StatusCode;
 
 /// Signs in with the password; returns the checkpoint cookie.
@@ -28,7 +26,7 @@ async fn password_step(app: &TestApp, username: &str) -> String {
     cookie
 }
 
-async fn code_step(app: &TestApp, checkpoint: &str, code: &str) -> common::TestResponse {
+async fn code_step(app: &TestApp, checkpoint: &str, code: &str) -> crate::common::TestResponse {
     app.post_form("/api/auth/two-factor", &[("code", code)], Some(checkpoint))
         .await
 }

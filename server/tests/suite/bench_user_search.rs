@@ -1,6 +1,6 @@
 //! Benchmark, not a test: how the admin user search answers as the user table grows. Ignored
 //! by the normal run; run it with
-//! `cargo test -p gatehouse --release --test bench_user_search -- --ignored --nocapture`.
+//! `cargo test -p gatehouse --release --test suite bench_user_search -- --ignored --nocapture`.
 //! It prints p50 and p95 per page for 1k, 10k and 100k users, through the whole HTTP stack
 //! (session resolution included), on SQLite and PostgreSQL.
 
@@ -10,9 +10,7 @@
     reason = "a benchmark fails loudly"
 )]
 
-mod common;
-
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use std::time::Instant;
 
 /// Inserts users `from..to` in batches, with a placeholder hash (nobody signs in as them).

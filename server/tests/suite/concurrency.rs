@@ -7,9 +7,7 @@
     reason = "tests fail loudly by design"
 )]
 
-mod common;
-
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use http::StatusCode;
 use serde_json::json;
 

@@ -7,9 +7,7 @@
     reason = "tests fail loudly by design"
 )]
 
-mod common;
-
-use common::{Backend, TestApp, PASSWORD};
+use crate::common::{Backend, TestApp, PASSWORD};
 use http::StatusCode;
 use serde_json::json;
 

@@ -6,9 +6,7 @@
     reason = "tests fail loudly by design"
 )]
 
-mod common;
-
-use common::{Backend, TestApp, PASSWORD};
+use crate::common::{Backend, TestApp, PASSWORD};
 use http::StatusCode;
 
 const NEW_PASSWORD: &str = "an entirely new passphrase";

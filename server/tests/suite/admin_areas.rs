@@ -8,9 +8,7 @@
     reason = "tests fail loudly by design"
 )]
 
-mod common;
-
-use common::{Backend, TestApp, PASSWORD};
+use crate::common::{Backend, TestApp, PASSWORD};
 use http::StatusCode;
 use serde_json::{json, Value};
 
@@ -40,7 +38,7 @@ fn post(key: &'static str, path: &'static str, args: Value) -> Call {
     }
 }
 
-async fn send(app: &TestApp, call: &Call, cookie: &str) -> common::TestResponse {
+async fn send(app: &TestApp, call: &Call, cookie: &str) -> crate::common::TestResponse {
     if call.get {
         let query = serde_urlencoded::to_string(
             call.args

@@ -8,9 +8,7 @@
 //! each kind of caller must get. A function missing from the matrix fails the test, so none can
 //! ship without a declared rule.
 
-mod common;
-
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use http::StatusCode;
 
 /// Who a function is for.
@@ -102,7 +100,7 @@ const MATRIX: &[(&str, &str, Rule, Args)] = &[
         Rule::Public,
         Form(&[
             ("identifier", "matrix.admin"),
-            ("password", common::PASSWORD),
+            ("password", crate::common::PASSWORD),
         ]),
     ),
     ("/api/auth/logout", "POST", Rule::SignedIn, Form(&[])),
@@ -122,14 +120,14 @@ const MATRIX: &[(&str, &str, Rule, Args)] = &[
             ("email", "someone@example.test"),
             ("first_name", "Some"),
             ("last_name", "One"),
-            ("password", common::PASSWORD),
+            ("password", crate::common::PASSWORD),
         ]),
     ),
     (
         "/api/password/set",
         "POST",
         Rule::Public,
-        Form(&[("token", "0000"), ("password", common::PASSWORD)]),
+        Form(&[("token", "0000"), ("password", crate::common::PASSWORD)]),
     ),
     (
         "/api/password/forgot",
@@ -569,7 +567,7 @@ async fn call(
     method: &str,
     args: Args,
     cookie: Option<&str>,
-) -> common::TestResponse {
+) -> crate::common::TestResponse {
     let fields = match args {
         Json(body) => {
             let body = serde_json::from_str(body).unwrap();
@@ -627,14 +625,17 @@ async fn each_caller_gets_what_the_matrix_says(backend: Backend) {
                     let login = app
                         .post_form(
                             "/api/auth/login",
-                            &[("identifier", "matrix.2fa"), ("password", common::PASSWORD)],
+                            &[
+                                ("identifier", "matrix.2fa"),
+                                ("password", crate::common::PASSWORD),
+                            ],
                             None,
                         )
                         .await;
                     Some(login.cookie().unwrap())
                 }
-                Caller::User => Some(app.sign_in("matrix.user", common::PASSWORD).await),
-                Caller::Admin => Some(app.sign_in("matrix.admin", common::PASSWORD).await),
+                Caller::User => Some(app.sign_in("matrix.user", crate::common::PASSWORD).await),
+                Caller::Admin => Some(app.sign_in("matrix.admin", crate::common::PASSWORD).await),
             };
             let response = call(&app, path, method, *args, cookie.as_deref()).await;
             let status = response.status;

@@ -7,11 +7,9 @@
     reason = "tests fail loudly by design"
 )]
 
-mod common;
-
+use crate::common::{Backend, TestApp, PASSWORD};
 use app::daemon::server::{verify, Rejected};
 use app::permissions::ServerPermission;
-use common::{Backend, TestApp, PASSWORD};
 use http::StatusCode;
 use serde_json::{json, Value};
 

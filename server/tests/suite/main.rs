@@ -1,0 +1,18 @@
+//! The integration tests: the real router in-process against a fresh database per test, on
+//! SQLite and on PostgreSQL. One binary holds them all, so the large application is linked once.
+
+#[macro_use]
+mod common;
+
+mod accounts;
+mod admin_areas;
+mod authorisation_matrix;
+mod bench_user_search;
+mod concurrency;
+mod password_reset;
+mod roles;
+mod servers;
+mod setup_and_cli;
+mod sign_in;
+mod two_factor;
+mod user_admin;

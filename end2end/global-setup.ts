@@ -27,7 +27,7 @@ export default async function globalSetup() {
       GATEHOUSE_LISTEN: `127.0.0.1:${port}`,
       GATEHOUSE_PUBLIC_URL: url,
       GATEHOUSE_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-      GATEHOUSE_SITE_ROOT: join(root, "target/site"),
+      GATEHOUSE_SITE_ROOT: process.env.GATEHOUSE_E2E_SITE_ROOT ?? join(root, "target/site"),
       GATEHOUSE_LOG: "info",
       NO_COLOR: "1",
     },

@@ -58,7 +58,7 @@ pub async fn update_profile(
 #[server(prefix = "/api", endpoint = "account/email")]
 pub async fn change_email(current_password: Password, email: String) -> Result<String, AppError> {
     use crate::context::rate_limit::Bucket;
-    let (request, caller) = crate::context::request::signed_in().await?;
+    let (request, caller) = crate::context::request::account_owner().await?;
     request.limit(Bucket::Credential)?;
     server::change_email(&request, &caller, &current_password, &email).await
 }
@@ -74,7 +74,7 @@ pub async fn change_password(
     use crate::context::rate_limit::Bucket;
     use crate::context::request;
 
-    let (request, caller) = request::signed_in().await?;
+    let (request, caller) = request::account_owner().await?;
     request.limit(Bucket::Credential)?;
     let token =
         server::change_password(&request, &caller, &current_password, &new_password).await?;
@@ -84,21 +84,21 @@ pub async fn change_password(
 /// The caller's active sessions.
 #[server(prefix = "/api", endpoint = "account/sessions", input = server_fn::codec::GetUrl)]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    let (request, caller) = crate::context::request::signed_in().await?;
+    let (request, caller) = crate::context::request::account_owner().await?;
     server::list_sessions(&request.state, &caller).await
 }
 
 /// Ends one of the caller's sessions.
 #[server(prefix = "/api", endpoint = "account/sessions/revoke")]
 pub async fn revoke_session(id: i64) -> Result<(), AppError> {
-    let (request, caller) = crate::context::request::signed_in().await?;
+    let (request, caller) = crate::context::request::account_owner().await?;
     server::revoke_session(&request, &caller, id).await
 }
 
 /// Ends every session of the caller except this one.
 #[server(prefix = "/api", endpoint = "account/sessions/revoke-others")]
 pub async fn revoke_other_sessions() -> Result<u64, AppError> {
-    let (request, caller) = crate::context::request::signed_in().await?;
+    let (request, caller) = crate::context::request::account_owner().await?;
     server::revoke_other_sessions(&request, &caller).await
 }
 

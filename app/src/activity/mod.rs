@@ -71,6 +71,10 @@ pub enum Event {
     SubuserUpdated,
     SubuserDeleted,
     DaemonTokenIssued,
+    ImpersonationStarted,
+    ImpersonationStopped,
+    ActivityPruned,
+    RetentionChanged,
 }
 
 impl Event {
@@ -135,6 +139,10 @@ impl Event {
         Event::SubuserUpdated,
         Event::SubuserDeleted,
         Event::DaemonTokenIssued,
+        Event::ImpersonationStarted,
+        Event::ImpersonationStopped,
+        Event::ActivityPruned,
+        Event::RetentionChanged,
     ];
 
     /// The stored key.
@@ -200,6 +208,10 @@ impl Event {
             Event::SubuserUpdated => "server:subuser.updated",
             Event::SubuserDeleted => "server:subuser.deleted",
             Event::DaemonTokenIssued => "server:daemon-token.issued",
+            Event::ImpersonationStarted => "admin:impersonation.started",
+            Event::ImpersonationStopped => "admin:impersonation.stopped",
+            Event::ActivityPruned => "system:activity.pruned",
+            Event::RetentionChanged => "admin:activity-retention.changed",
         }
     }
 
@@ -268,6 +280,10 @@ impl Event {
             Event::SubuserUpdated => "Changed a sub-user's permissions",
             Event::SubuserDeleted => "Removed a sub-user",
             Event::DaemonTokenIssued => "Opened the console or files",
+            Event::ImpersonationStarted => "Started impersonating a user",
+            Event::ImpersonationStopped => "Stopped impersonating a user",
+            Event::ActivityPruned => "Removed activity older than the retention period",
+            Event::RetentionChanged => "Changed how long activity is kept",
         }
     }
 

@@ -23,6 +23,8 @@ pub struct Actor {
 pub struct Entry {
     pub event: Event,
     pub actor: Option<Actor>,
+    /// The admin who acted as `actor`, during an impersonation.
+    pub impersonator: Option<Actor>,
     /// The kind of thing acted on (`user`, `server`, ...) and its id.
     pub subject: Option<(&'static str, i64)>,
     /// Structured details; never a password, code, token or session id.
@@ -34,6 +36,7 @@ impl Entry {
         Self {
             event,
             actor: None,
+            impersonator: None,
             subject: None,
             details: Value::Null,
         }
@@ -47,8 +50,12 @@ impl Entry {
         self
     }
 
-    /// The signed-in caller as the actor.
-    pub fn by(self, caller: &Caller) -> Self {
+    /// The signed-in caller as the actor, and the impersonating admin, if any, beside them.
+    pub fn by(mut self, caller: &Caller) -> Self {
+        self.impersonator = caller.impersonator.as_ref().map(|admin| Actor {
+            id: admin.id,
+            name: admin.username.clone(),
+        });
         self.actor(caller.user.id, &caller.user.username)
     }
 
@@ -79,15 +86,17 @@ pub async fn record(db: &Db, now: i64, origin: &Origin, entry: Entry) {
     let result = sqlx::query(
         r#"
         insert into activity_log
-            (created_at, event, actor_id, actor_name, subject_type, subject_id, ip, user_agent,
-             details)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            (created_at, event, actor_id, actor_name, impersonator_id, impersonator_name,
+             subject_type, subject_id, ip, user_agent, details)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
         "#,
     )
     .bind(now)
     .bind(entry.event.key())
     .bind(entry.actor.as_ref().map(|a| a.id))
     .bind(entry.actor.as_ref().map(|a| a.name.clone()))
+    .bind(entry.impersonator.as_ref().map(|a| a.id))
+    .bind(entry.impersonator.as_ref().map(|a| a.name.clone()))
     .bind(entry.subject.map(|(kind, _)| kind))
     .bind(entry.subject.map(|(_, id)| id))
     .bind(origin.ip.clone())

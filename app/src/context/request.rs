@@ -35,11 +35,20 @@ pub struct Request {
     pub(crate) token: Option<String>,
 }
 
-/// A signed-in caller, resolved from fresh rows.
+/// The admin behind an impersonation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Impersonator {
+    pub id: i64,
+    pub username: String,
+}
+
+/// A signed-in caller, resolved from fresh rows. While an admin impersonates, `user` is the
+/// impersonated user and `impersonator` the admin.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub user: SessionUser,
     pub session_id: i64,
+    pub impersonator: Option<Impersonator>,
     /// The role's permissions as stored, for the "grant only what you hold" guards.
     pub role_permissions: Option<RolePermissions>,
 }
@@ -102,6 +111,16 @@ pub async fn public() -> Result<Request, AppError> {
 pub async fn signed_in() -> Result<(Request, Caller), AppError> {
     let request = public().await?;
     let caller = request.caller().await?.ok_or(AppError::Unauthorized)?;
+    Ok((request, caller))
+}
+
+/// Declares a function on the caller's own credentials and sessions (password, email,
+/// two-factor, sessions): signed in, and refused (403) while an admin impersonates.
+pub async fn account_owner() -> Result<(Request, Caller), AppError> {
+    let (request, caller) = signed_in().await?;
+    if caller.impersonator.is_some() {
+        return Err(AppError::Forbidden { missing: None });
+    }
     Ok((request, caller))
 }
 

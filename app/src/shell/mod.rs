@@ -190,6 +190,7 @@ fn Frame(user: SessionUser) -> impl IntoView {
                 </ActionForm>
             </div>
         </header>
+        {user.impersonated_by.clone().map(|admin| view! { <ImpersonationBanner username=user.username.clone() admin /> })}
         {user.confined().then(|| view! {
             <div class="banner" role="alert">
                 "Your account must use two-factor authentication before you can continue. "
@@ -199,6 +200,26 @@ fn Frame(user: SessionUser) -> impl IntoView {
         <main class="page" id="main">
             <Outlet />
         </main>
+    }
+}
+
+/// Names both identities on every page of an impersonation, with the way back.
+#[component]
+fn ImpersonationBanner(username: String, admin: String) -> impl IntoView {
+    let stop = ServerAction::<crate::impersonation::StopImpersonation>::new();
+    Effect::new(move || {
+        if let Some(Ok(())) = stop.value().get() {
+            hard_navigate("/admin/users");
+        }
+    });
+    view! {
+        <div class="banner impersonation" role="status">
+            {format!("You are acting as {username} (impersonated by {admin}). Everything you do is recorded under both names. ")}
+            <ActionForm action=stop attr:class="inline-form">
+                <button type="submit" class="secondary">"Stop impersonating"</button>
+            </ActionForm>
+            <ErrorBanner id="stop-impersonating-error" error=Signal::derive(move || stop.value().get().and_then(Result::err)) />
+        </div>
     }
 }
 

@@ -68,7 +68,7 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
 /// Draws a new secret to scan; two-factor stays off until confirmed.
 #[server(prefix = "/api", endpoint = "account/two-factor/start")]
 pub async fn start_two_factor() -> Result<Enrolment, AppError> {
-    let (request, caller) = crate::context::request::signed_in().await?;
+    let (request, caller) = crate::context::request::account_owner().await?;
     server::start_enrolment(&request.state, &caller).await
 }
 
@@ -77,7 +77,7 @@ pub async fn start_two_factor() -> Result<Enrolment, AppError> {
 #[server(prefix = "/api", endpoint = "account/two-factor/confirm")]
 pub async fn confirm_two_factor(password: Password, code: String) -> Result<Vec<String>, AppError> {
     use crate::context::rate_limit::Bucket;
-    let (request, caller) = crate::context::request::signed_in().await?;
+    let (request, caller) = crate::context::request::account_owner().await?;
     request.limit(Bucket::Credential)?;
     server::confirm_enrolment(&request, &caller, &password, &code).await
 }
@@ -89,7 +89,7 @@ pub async fn regenerate_recovery_codes(
     code: String,
 ) -> Result<Vec<String>, AppError> {
     use crate::context::rate_limit::Bucket;
-    let (request, caller) = crate::context::request::signed_in().await?;
+    let (request, caller) = crate::context::request::account_owner().await?;
     request.limit(Bucket::Credential)?;
     server::regenerate_codes(&request, &caller, &password, &code).await
 }
@@ -98,7 +98,7 @@ pub async fn regenerate_recovery_codes(
 #[server(prefix = "/api", endpoint = "account/two-factor/disable")]
 pub async fn disable_two_factor(password: Password, code: String) -> Result<(), AppError> {
     use crate::context::rate_limit::Bucket;
-    let (request, caller) = crate::context::request::signed_in().await?;
+    let (request, caller) = crate::context::request::account_owner().await?;
     request.limit(Bucket::Credential)?;
     server::disable(&request, &caller, &password, &code).await
 }

@@ -5,6 +5,7 @@ use super::{
     SendPasswordReset, UnlockUser, UpdateUser, UserUpdate,
 };
 use crate::accounts::display::format_utc;
+use crate::impersonation::StartImpersonation;
 use crate::permissions::AdminPermission;
 use crate::roles::{list_roles, RoleSummary};
 use crate::shell::{hard_navigate, use_signed_in_user, ErrorBanner, FieldMessage};
@@ -231,6 +232,16 @@ fn UserForm(user: super::UserRow, roles: Vec<RoleSummary>) -> impl IntoView {
         may(AdminPermission::UsersDelete),
         may(AdminPermission::RolesAssign),
     );
+    let can_impersonate = may(AdminPermission::UsersImpersonate)
+        && me
+            .as_ref()
+            .is_some_and(|me| me.id != user.id && me.impersonated_by.is_none());
+    let impersonate = ServerAction::<StartImpersonation>::new();
+    Effect::new(move || {
+        if let Some(Ok(())) = impersonate.value().get() {
+            hard_navigate("/servers");
+        }
+    });
     let confirm_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move || {
         if let Some(button) = confirm_button.get() {
@@ -278,6 +289,7 @@ fn UserForm(user: super::UserRow, roles: Vec<RoleSummary>) -> impl IntoView {
             .or_else(|| disable.value().get().and_then(Result::err))
             .or_else(|| unlock.value().get().and_then(Result::err))
             .or_else(|| delete.value().get().and_then(Result::err))
+            .or_else(|| impersonate.value().get().and_then(Result::err))
     });
     let field =
         move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
@@ -331,6 +343,7 @@ fn UserForm(user: super::UserRow, roles: Vec<RoleSummary>) -> impl IntoView {
                 {can_reset.then(|| view! { <button type="button" class="secondary" on:click=move |_| { reset.dispatch(SendPasswordReset { id }); }>"Send password reset email"</button> })}
                 {can_disable.then(|| view! { <button type="button" class="secondary" on:click=move |_| { disable.dispatch(AdminDisableTwoFactor { id }); }>"Disable two-factor"</button> })}
                 {can_update.then(|| view! { <button type="button" class="secondary" on:click=move |_| { unlock.dispatch(UnlockUser { id }); }>"Unlock"</button> })}
+                {can_impersonate.then(|| view! { <button type="button" class="secondary" on:click=move |_| { impersonate.dispatch(StartImpersonation { id }); }>"Impersonate"</button> })}
                 {can_delete.then(|| view! {
                     <Show
                         when=move || confirming.get()

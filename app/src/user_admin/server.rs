@@ -133,7 +133,11 @@ fn forbidden(missing: Option<AdminPermission>) -> AppError {
 /// way. Anyone else acts only on users whose role they could have granted: every key of the
 /// target's role must be the caller's too, so no delegated admin can take over (by email
 /// change and reset, say) an account that holds more than they do.
-async fn check_target(state: &AppState, caller: &Caller, target: &UserRow) -> Result<(), AppError> {
+pub(crate) async fn check_target(
+    state: &AppState,
+    caller: &Caller,
+    target: &UserRow,
+) -> Result<(), AppError> {
     if target.id == caller.user.id {
         return Err(AppError::Conflict {
             message: "Use your account pages to change your own account.".into(),

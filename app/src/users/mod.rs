@@ -59,6 +59,9 @@ pub struct SessionUser {
     pub two_factor_enabled: bool,
     /// The global policy or the role demands two-factor.
     pub two_factor_required: bool,
+    /// The admin acting as this user right now, if this is an impersonation.
+    #[serde(default)]
+    pub impersonated_by: Option<String>,
 }
 
 impl SessionUser {

@@ -532,6 +532,18 @@ const MATRIX: &[(&str, &str, Rule, Args)] = &[
         Json(r#"{"server_id":1,"subuser_id":0}"#),
     ),
     ("/api/daemon/revoked-tokens", "GET", Rule::Node, Form(&[])),
+    (
+        "/api/admin/users/impersonate",
+        "POST",
+        Rule::Admin("users.impersonate"),
+        Form(&[("id", "0")]),
+    ),
+    (
+        "/api/auth/stop-impersonating",
+        "POST",
+        Rule::SignedIn,
+        Form(&[]),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -9,6 +9,7 @@ mod admin_areas;
 mod authorisation_matrix;
 mod bench_user_search;
 mod concurrency;
+mod impersonation;
 mod password_reset;
 mod roles;
 mod servers;

@@ -3,7 +3,7 @@
 //! A session ends when idle for `session_idle_secs` or `session_absolute_secs` after it began,
 //! whichever comes first; both are checked on the server at every request.
 
-use crate::context::request::{Caller, Origin};
+use crate::context::request::{Caller, Impersonator, Origin};
 use crate::context::{AppState, Settings};
 use crate::error::AppError;
 use crate::permissions::{
@@ -126,14 +126,17 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Caller>, Ap
     let now = state.now();
     let row = sqlx::query(
         r#"
-        select s.id as session_id, s.last_seen_at,
+        select s.id as session_id, s.last_seen_at, s.impersonating_user_id, a.username as admin_name,
+               s.user_id as session_user_id,
                u.id, u.username, u.email, u.first_name, u.last_name, u.language, u.is_admin,
                case when u.totp_secret is null then 0 else 1 end as two_factor,
                r.id as role_id, r.name as role_name, r.admin_permissions, r.server_permissions,
                r.require_two_factor,
                (select value from settings where key = 'two_factor_policy') as policy
         from sessions s
-        join users u on u.id = s.user_id
+        join users u on u.id = case when s.impersonation_expires_at > $2
+                                    then s.impersonating_user_id else s.user_id end
+        join users a on a.id = s.user_id
         left join roles r on r.id = u.role_id
         where s.token_hash = $1 and s.expires_at > $2 and s.last_seen_at > $3
         "#,
@@ -191,9 +194,21 @@ fn caller_from_row(row: &AnyRow, session_id: i64) -> Result<Caller, AppError> {
         role: role_permissions.as_ref(),
     });
     let role_requires = role.as_ref().is_some_and(|(_, _, requires)| *requires);
+    // An impersonation that has run out is simply not applied: the session is the admin's again.
+    let impersonating: Option<i64> = row.try_get("impersonating_user_id")?;
+    let session_user: i64 = row.try_get("session_user_id")?;
+    let user_id: i64 = row.try_get("id")?;
+    let impersonator = match impersonating {
+        Some(target) if target == user_id && user_id != session_user => Some(Impersonator {
+            id: session_user,
+            username: row.try_get("admin_name")?,
+        }),
+        _ => None,
+    };
     Ok(Caller {
         session_id,
         user: SessionUser {
+            impersonated_by: impersonator.as_ref().map(|i| i.username.clone()),
             id: row.try_get("id")?,
             username: row.try_get("username")?,
             email: row.try_get("email")?,
@@ -211,6 +226,7 @@ fn caller_from_row(row: &AnyRow, session_id: i64) -> Result<Caller, AppError> {
             two_factor_enabled: row.try_get::<i64, _>("two_factor")? == 1,
         },
         role_permissions,
+        impersonator,
     })
 }
 

@@ -1,5 +1,6 @@
 //! The admin landing page and the panel settings page.
 
+use crate::activity::admin::{get_retention, SetRetention};
 use crate::error::AppError;
 use crate::permissions::AdminPermission;
 use crate::settings::{get_two_factor_policy, SetTwoFactorPolicy, TwoFactorPolicy};
@@ -51,6 +52,12 @@ const AREAS: &[(&str, &str, Option<AdminPermission>, &str)] = &[
         "Where server backups go: S3 buckets and Restic repositories.",
     ),
     (
+        "/admin/activity",
+        "Activity log",
+        Some(AdminPermission::ActivityRead),
+        "Every recorded event, with filters and CSV export.",
+    ),
+    (
         "/admin/settings",
         "Settings",
         None,
@@ -95,6 +102,9 @@ pub fn SettingsPage() -> impl IntoView {
     let set = ServerAction::<SetTwoFactorPolicy>::new();
     let policy = Resource::new(move || set.version().get(), |_| get_two_factor_policy());
     let error = Signal::derive(move || set.value().get().and_then(Result::err));
+    let set_retention = ServerAction::<SetRetention>::new();
+    let retention = Resource::new(move || set_retention.version().get(), |_| get_retention());
+    let retention_error = Signal::derive(move || set_retention.value().get().and_then(Result::err));
     view! {
         <h1>"Settings"</h1>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -123,6 +133,30 @@ pub fn SettingsPage() -> impl IntoView {
                             <ErrorBanner id="policy-error" error=error />
                             <p class="status" role="status" aria-live="polite">{move || matches!(set.value().get(), Some(Ok(()))).then_some("Policy saved.")}</p>
                             <button type="submit" class="primary">"Save policy"</button>
+                        </ActionForm>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match retention.await {
+                    Err(error) => view! { <ErrorBanner id="retention-load-error" error=Signal::derive(move || Some::<AppError>(error.clone())) /> }.into_any(),
+                    Ok(current) => view! {
+                        <ActionForm action=set_retention attr:class="form card">
+                            <fieldset>
+                                <legend>"How long activity is kept (days; 0 keeps it forever)"</legend>
+                                <label for="retention-account">"Sign-ins and account changes"</label>
+                                <input id="retention-account" name="account_days" type="number" min="0" max="36500" required value=current.account_days.to_string() />
+                                <label for="retention-server">"Server activity"</label>
+                                <input id="retention-server" name="server_days" type="number" min="0" max="36500" required value=current.server_days.to_string() />
+                                <label for="retention-admin">"Admin activity"</label>
+                                <input id="retention-admin" name="admin_days" type="number" min="0" max="36500" required value=current.admin_days.to_string() />
+                            </fieldset>
+                            <p class="muted">"Older activity is removed once an hour."</p>
+                            <ErrorBanner id="retention-error" error=retention_error />
+                            <p class="status" role="status" aria-live="polite">{move || matches!(set_retention.value().get(), Some(Ok(_))).then_some("Retention saved.")}</p>
+                            <button type="submit" class="primary">"Save retention"</button>
                         </ActionForm>
                     }.into_any(),
                 }

@@ -148,6 +148,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Sen
         // Printed on its own line, whatever the log level, so an operator (or a test) finds it.
         eprintln!("Setup token: {token}");
     }
+    spawn_retention_job(state.clone());
     let leptos = leptos_options(&config);
     let app = router(state, leptos);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
@@ -159,6 +160,22 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Sen
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     Ok(())
+}
+
+/// Prunes activity past its retention period at start and then every hour. A failure is
+/// logged and retried at the next hour; it never stops the server.
+fn spawn_retention_job(state: app::context::AppState) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match app::activity::server::prune(&state).await {
+                Ok(0) => {}
+                Ok(rows) => tracing::info!(rows, "pruned activity past its retention period"),
+                Err(error) => tracing::error!(?error, "could not prune the activity log"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -21,6 +21,25 @@ pub fn format_utc(secs: i64) -> String {
     )
 }
 
+/// Parses `YYYY-MM-DD` as the Unix seconds of that day's start (UTC).
+pub fn parse_date(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1970..=9999).contains(&year) {
+        return None;
+    }
+    // Days since 1970-01-01 from a civil date (the inverse of `format_utc`'s step).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
+}
+
 /// A short description of the device behind a user agent, such as `Firefox on Linux`.
 pub fn describe_user_agent(user_agent: Option<&str>) -> String {
     let Some(ua) = user_agent.filter(|ua| !ua.is_empty()) else {
@@ -61,6 +80,18 @@ pub fn describe_user_agent(user_agent: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_parse_to_the_start_of_the_day() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2026-12-04"), Some(1_796_342_400));
+        assert_eq!(
+            format_utc(parse_date("2024-02-29").unwrap()),
+            "2024-02-29 00:00 UTC"
+        );
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("yesterday"), None);
+    }
 
     #[test]
     fn times_are_shown_in_utc() {

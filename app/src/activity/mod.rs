@@ -3,6 +3,8 @@
 //! Event keys take the form `area:thing.verb` and are stable: they are stored, filtered on and
 //! exported, so a key is never renamed once released.
 
+pub mod admin;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -1,6 +1,7 @@
 //! Writing activity rows. Recording never fails the request it describes: a storage error is
 //! logged with its cause and the request goes on.
 
+use super::admin::{LogFilter, LogPage, LogRow, Retention};
 use super::Event;
 use crate::accounts::{ActivityPage, ActivityRow};
 use crate::context::db::Db;
@@ -192,4 +193,291 @@ pub async fn server_page(
         with_ip,
     )
     .await
+}
+
+/// The most rows one export holds.
+pub const EXPORT_LIMIT: i64 = 10_000;
+
+/// Rows per admin log page.
+pub const ADMIN_PAGE: i64 = 50;
+
+/// A bound value of a dynamically built query.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// The `where` clause and its values for a filter (and an optional cursor). Every value is
+/// bound, never spliced into the text.
+fn conditions(filter: &LogFilter, before: Option<i64>) -> (String, Vec<Bind>) {
+    let mut clauses = Vec::new();
+    let mut binds = Vec::new();
+    let mut add = |clause: &str, bind: Bind| {
+        binds.push(bind);
+        clauses.push(clause.replace('?', &format!("${}", binds.len())));
+    };
+    let text = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    if let Some(event) = text(&filter.event) {
+        add("event = ?", Bind::Text(event));
+    }
+    if let Some(actor) = text(&filter.actor) {
+        add("actor_name = ?", Bind::Text(actor));
+    }
+    if let Some(kind) = text(&filter.subject_type) {
+        add("subject_type = ?", Bind::Text(kind));
+    }
+    if let Some(id) = filter.subject_id {
+        add("subject_id = ?", Bind::Int(id));
+    }
+    if let Some(from) = filter.from {
+        add("created_at >= ?", Bind::Int(from));
+    }
+    if let Some(to) = filter.to {
+        add("created_at < ?", Bind::Int(to));
+    }
+    if let Some(before) = before {
+        add("id < ?", Bind::Int(before));
+    }
+    let clause = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("where {}", clauses.join(" and "))
+    };
+    (clause, binds)
+}
+
+async fn query_log(
+    state: &AppState,
+    filter: &LogFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<LogRow>, AppError> {
+    let (clause, binds) = conditions(filter, before);
+    let sql = format!(
+        r#"
+        select id, created_at, event, actor_name, impersonator_name, subject_type, subject_id,
+               ip, user_agent, details
+        from activity_log
+        {clause}
+        order by id desc
+        limit {limit}
+        "#
+    );
+    let mut query = sqlx::query(&sql);
+    for bind in binds {
+        query = match bind {
+            Bind::Int(value) => query.bind(value),
+            Bind::Text(value) => query.bind(value),
+        };
+    }
+    let rows = query.fetch_all(state.db.pool()).await?;
+    rows.iter()
+        .map(|row| {
+            let event: String = row.try_get("event")?;
+            let description = Event::from_key(&event)
+                .map_or_else(|| event.clone(), |e| e.description().to_owned());
+            Ok(LogRow {
+                id: row.try_get("id")?,
+                created_at: row.try_get("created_at")?,
+                event,
+                description,
+                actor: row.try_get("actor_name")?,
+                impersonator: row.try_get("impersonator_name")?,
+                subject_type: row.try_get("subject_type")?,
+                subject_id: row.try_get("subject_id")?,
+                ip: row.try_get("ip")?,
+                user_agent: row.try_get("user_agent")?,
+                details: row.try_get("details")?,
+            })
+        })
+        .collect()
+}
+
+/// One page of the admin log.
+pub async fn admin_page(
+    state: &AppState,
+    filter: &LogFilter,
+    before: Option<i64>,
+) -> Result<LogPage, AppError> {
+    let mut rows = query_log(state, filter, before, ADMIN_PAGE + 1).await?;
+    let next_before = if rows.len() as i64 > ADMIN_PAGE {
+        rows.truncate(ADMIN_PAGE as usize);
+        rows.last().map(|row| row.id)
+    } else {
+        None
+    };
+    Ok(LogPage { rows, next_before })
+}
+
+/// One CSV field: quoted when needed, and a leading `=`, `+`, `-` or `@` defused so that a
+/// spreadsheet never runs a value as a formula.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// The filtered log as CSV.
+pub async fn export_csv(state: &AppState, filter: &LogFilter) -> Result<String, AppError> {
+    let rows = query_log(state, filter, None, EXPORT_LIMIT).await?;
+    let mut out = String::from("id,time_utc,event,description,actor,impersonator,subject_type,subject_id,ip,user_agent,details\r\n");
+    for row in rows {
+        let fields = [
+            row.id.to_string(),
+            crate::accounts::display::format_utc(row.created_at),
+            row.event,
+            row.description,
+            row.actor.unwrap_or_default(),
+            row.impersonator.unwrap_or_default(),
+            row.subject_type.unwrap_or_default(),
+            row.subject_id.map(|id| id.to_string()).unwrap_or_default(),
+            row.ip.unwrap_or_default(),
+            row.user_agent.unwrap_or_default(),
+            row.details.unwrap_or_default(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    Ok(out)
+}
+
+const RETENTION_KEYS: [&str; 3] = [
+    "retention_account_days",
+    "retention_server_days",
+    "retention_admin_days",
+];
+
+/// The event-key prefixes of each kind of log, in the order of [`RETENTION_KEYS`].
+const KINDS: [&[&str]; 3] = [
+    &["auth:", "account:", "setup:"],
+    &["server:"],
+    &["admin:", "system:"],
+];
+
+pub async fn retention(state: &AppState) -> Result<Retention, AppError> {
+    let rows = sqlx::query("select key, value from settings where key like 'retention_%'")
+        .fetch_all(state.db.pool())
+        .await?;
+    let days = |key: &str| -> i64 {
+        rows.iter()
+            .find(|row| row.try_get::<String, _>("key").ok().as_deref() == Some(key))
+            .and_then(|row| row.try_get::<String, _>("value").ok())
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0)
+    };
+    Ok(Retention {
+        account_days: days(RETENTION_KEYS[0]),
+        server_days: days(RETENTION_KEYS[1]),
+        admin_days: days(RETENTION_KEYS[2]),
+    })
+}
+
+pub async fn set_retention(
+    request: &Request,
+    caller: &Caller,
+    retention: Retention,
+) -> Result<Retention, AppError> {
+    let mut errors = crate::users::validation::FieldErrors::default();
+    let values = [
+        retention.account_days,
+        retention.server_days,
+        retention.admin_days,
+    ];
+    for (key, value) in RETENTION_KEYS.iter().zip(values) {
+        let field = key.trim_start_matches("retention_");
+        errors.check(field, crate::fields::number(value, 0, 36_500));
+    }
+    errors.finish()?;
+    let mut tx = request.state.db.begin_write().await?;
+    for (key, value) in RETENTION_KEYS.iter().zip(values) {
+        sqlx::query("delete from settings where key = $1")
+            .bind(*key)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("insert into settings (key, value) values ($1, $2)")
+            .bind(*key)
+            .bind(value.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    let details = serde_json::json!({ "account_days": retention.account_days, "server_days": retention.server_days, "admin_days": retention.admin_days });
+    request
+        .record(
+            Entry::new(Event::RetentionChanged)
+                .by(caller)
+                .details(details),
+        )
+        .await;
+    Ok(retention)
+}
+
+/// Deletes activity older than its kind's retention period; the only code that deletes from
+/// the log, marking its transaction so the append-only trigger lets it through. Answers how
+/// many rows went.
+pub async fn prune(state: &AppState) -> Result<u64, AppError> {
+    let retention = retention(state).await?;
+    let now = state.now();
+    let mut removed = 0;
+    for (prefixes, days) in KINDS.iter().zip([
+        retention.account_days,
+        retention.server_days,
+        retention.admin_days,
+    ]) {
+        if days <= 0 {
+            continue;
+        }
+        let cutoff = now - days * 86_400;
+        let events: Vec<String> = prefixes
+            .iter()
+            .map(|p| format!("event like '{p}%'"))
+            .collect();
+        let mut tx = state.db.begin_write().await?;
+        match state.db.backend() {
+            crate::context::db::Backend::Postgres => {
+                sqlx::query("set local gatehouse.pruning = 'on'")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            crate::context::db::Backend::Sqlite => {
+                sqlx::query("insert into activity_log_pruning (marker) values (1)")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        removed += sqlx::query(&format!(
+            "delete from activity_log where created_at < $1 and ({})",
+            events.join(" or ")
+        ))
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if state.db.backend() == crate::context::db::Backend::Sqlite {
+            sqlx::query("delete from activity_log_pruning")
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
+    if removed > 0 {
+        let entry =
+            Entry::new(Event::ActivityPruned).details(serde_json::json!({ "rows": removed }));
+        record(&state.db, now, &Origin::default(), entry).await;
+    }
+    Ok(removed)
 }

@@ -2,6 +2,7 @@
 //! components every page uses.
 
 use crate::accounts::pages::{AccountActivityPage, AccountPage, SecurityPage};
+use crate::activity::pages::AdminActivityPage;
 use crate::admin_area::{AdminHome, SettingsPage};
 use crate::auth::pages::LoginPage;
 use crate::auth::{current_user, Logout};
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/activity") view=AccountActivityPage />
                     <Route path=path!("/admin") view=AdminHome />
                     <Route path=path!("/admin/settings") view=SettingsPage />
+                    <Route path=path!("/admin/activity") view=AdminActivityPage />
                     <Route path=path!("/admin/roles") view=RolesPage />
                     <Route path=path!("/admin/roles/new") view=RoleEditorPage />
                     <Route path=path!("/admin/roles/:id") view=RoleEditorPage />

@@ -544,6 +544,34 @@ const MATRIX: &[(&str, &str, Rule, Args)] = &[
         Rule::SignedIn,
         Form(&[]),
     ),
+    (
+        "/api/admin/activity",
+        "GET",
+        Rule::Admin("activity.read"),
+        Form(&[("event", "admin:user.created")]),
+    ),
+    (
+        "/api/admin/activity/export",
+        "GET",
+        Rule::Admin("activity.read"),
+        Form(&[]),
+    ),
+    (
+        "/api/admin/settings/retention",
+        "GET",
+        Rule::Root,
+        Form(&[]),
+    ),
+    (
+        "/api/admin/settings/retention/set",
+        "POST",
+        Rule::Root,
+        Form(&[
+            ("account_days", "0"),
+            ("server_days", "0"),
+            ("admin_days", "0"),
+        ]),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq)]

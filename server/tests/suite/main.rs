@@ -5,8 +5,10 @@
 mod common;
 
 mod accounts;
+mod activity_log;
 mod admin_areas;
 mod authorisation_matrix;
+mod bench_activity_log;
 mod bench_user_search;
 mod concurrency;
 mod impersonation;

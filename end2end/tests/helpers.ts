@@ -107,3 +107,47 @@ export async function waitForMail(to: string, subject: RegExp): Promise<string> 
   }
   throw new Error(`no mail to ${to} matching ${subject}`);
 }
+
+/// Calls a server function from the signed-in page, as its own scripts would.
+export async function call(page: Page, path: string, body: unknown): Promise<any> {
+  return page.evaluate(
+    async ([path, body]) => {
+      const response = await fetch(path as string, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
+      return JSON.parse(text);
+    },
+    [path, body],
+  );
+}
+
+/// As a signed-in root admin: a location, a node with `ports` free addresses, a nest and an
+/// egg, ready for servers. Returns the ids a server needs.
+export async function seedNode(page: Page, tag: string, ports: number) {
+  const location = await call(page, "/api/admin/locations/create", { input: { short_code: `loc-${tag}` } });
+  const node = await call(page, "/api/admin/nodes/create", {
+    input: { name: `node-${tag}`, location_id: location.id, fqdn: "node.example.test", memory_mb: 8192, disk_mb: 8192 },
+  });
+  await call(page, "/api/admin/nodes/allocations/add", { id: node.node_id, ip: "10.0.0.1", ports: `25565-${25564 + ports}` });
+  const nest = await call(page, "/api/admin/nests/create", { input: { name: `nest-${tag}` } });
+  const egg = await call(page, "/api/admin/eggs/create", {
+    input: { nest_id: nest.id, name: "Vanilla", docker_images: ["ghcr.io/example/java:21"], startup: "java -jar server.jar" },
+  });
+  const choices = await page.evaluate(async () => (await fetch("/api/admin/servers/options", { headers: { accept: "application/json" } })).json());
+  const free: number[] = choices.nodes.find((n: any) => n.id === node.node_id).free.map((a: any) => a.id);
+  return { node: node.node_id as number, egg: egg.id as number, free };
+}
+
+/// As a signed-in root admin: a server named `name` for `owner` on an address from `seedNode`.
+export async function createServer(page: Page, name: string, owner: string, node: number, egg: number, allocation: number) {
+  return call(page, "/api/admin/servers/create", {
+    input: {
+      name, owner, node_id: node, allocation_id: allocation, egg_id: egg,
+      docker_image: "ghcr.io/example/java:21", memory_mb: 1024, disk_mb: 1024, cpu_percent: 100,
+    },
+  });
+}

@@ -1,25 +1,8 @@
-import { expect, Page, test } from "@playwright/test";
-import { createUser, signIn, waitForMail } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { createServer, createUser, seedNode, signIn, waitForMail } from "./helpers";
 
 const PASSWORD = "server owner passphrase";
 const FRIEND_PASSWORD = "invited friend passphrase";
-
-/// Calls a server function from the signed-in page, as its own scripts would.
-async function call(page: Page, path: string, body: unknown): Promise<any> {
-  return page.evaluate(
-    async ([path, body]) => {
-      const response = await fetch(path as string, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
-      return JSON.parse(text);
-    },
-    [path, body],
-  );
-}
 
 test("an owner invites a person by email, who sees only the granted tabs until removed", async ({ page, browser }) => {
   const scriptErrors: string[] = [];
@@ -32,23 +15,8 @@ test("an owner invites a person by email, who sees only the granted tabs until r
   const admin = await browser.newContext();
   const adminPage = await admin.newPage();
   await signIn(adminPage, root, PASSWORD);
-  const location = await call(adminPage, "/api/admin/locations/create", { input: { short_code: `loc-${tag}` } });
-  const node = await call(adminPage, "/api/admin/nodes/create", {
-    input: { name: `node-${tag}`, location_id: location.id, fqdn: "node.example.test", memory_mb: 4096, disk_mb: 4096 },
-  });
-  await call(adminPage, "/api/admin/nodes/allocations/add", { id: node.node_id, ip: "10.0.0.1", ports: "25565" });
-  const nest = await call(adminPage, "/api/admin/nests/create", { input: { name: `nest-${tag}` } });
-  const egg = await call(adminPage, "/api/admin/eggs/create", {
-    input: { nest_id: nest.id, name: "Vanilla", docker_images: ["ghcr.io/example/java:21"], startup: "java -jar server.jar" },
-  });
-  const choices = await adminPage.evaluate(async () => (await fetch("/api/admin/servers/options", { headers: { accept: "application/json" } })).json());
-  const allocation = choices.nodes.find((n: any) => n.id === node.node_id).free[0].id;
-  const server = await call(adminPage, "/api/admin/servers/create", {
-    input: {
-      name: `Survival ${tag}`, owner, node_id: node.node_id, allocation_id: allocation, egg_id: egg.id,
-      docker_image: "ghcr.io/example/java:21", memory_mb: 1024, disk_mb: 1024, cpu_percent: 100,
-    },
-  });
+  const seeded = await seedNode(adminPage, tag, 1);
+  const server = await createServer(adminPage, `Survival ${tag}`, owner, seeded.node, seeded.egg, seeded.free[0]);
   await admin.close();
 
   // The owner finds the server and adds a person who has no account yet.

@@ -6,7 +6,7 @@ use super::{
     CreateBackupConfiguration, DeleteBackupConfiguration, UpdateBackupConfiguration,
 };
 use crate::permissions::AdminPermission;
-use crate::shell::{hard_navigate, use_signed_in_user, ErrorBanner, FieldMessage};
+use crate::shell::{hard_navigate, use_signed_in_user, DeleteSection, ErrorBanner, FieldMessage};
 use crate::users::Password;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -118,12 +118,6 @@ fn BackupConfigurationForm(config: Option<BackupConfiguration>) -> impl IntoView
         AdminPermission::BackupConfigurationsCreate
     });
     let can_delete = config.is_some() && can(AdminPermission::BackupConfigurationsDelete);
-    let confirm_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move || {
-        if let Some(button) = confirm_button.get() {
-            let _ = button.focus();
-        }
-    });
     let id = config.as_ref().map(|c| c.id);
     let servers = config.as_ref().map_or(0, |c| c.servers);
     let current = config.unwrap_or_else(|| BackupConfiguration {
@@ -289,21 +283,7 @@ fn BackupConfigurationForm(config: Option<BackupConfiguration>) -> impl IntoView
             })}
         </form>
         {id.filter(|_| can_delete).map(|id| view! {
-            <section class="card" aria-labelledby="backup-delete-heading">
-                <h2 id="backup-delete-heading">"Delete backup configuration"</h2>
-                <p class="muted">"Only a configuration that no server uses can be deleted."</p>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete backup configuration"</button> }
-                >
-                    <p role="alert">"Delete this backup configuration and its stored secret? This cannot be undone."</p>
-                    <div class="actions">
-                        <button type="button" class="danger" node_ref=confirm_button disabled=move || delete.pending().get() on:click=move |_| { delete.dispatch(DeleteBackupConfiguration { id }); }>"Confirm delete"</button>
-                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                    </div>
-                </Show>
-                <ErrorBanner id="backup-delete-error" error=delete_error />
-            </section>
+            <DeleteSection id="backup" title="Delete backup configuration" note="Only a configuration that no server uses can be deleted." question="Delete this backup configuration and its stored secret? This cannot be undone." confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteBackupConfiguration { id }); } error=delete_error />
         })}
     }
 }

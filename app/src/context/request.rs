@@ -54,6 +54,17 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Refuses with 403, naming the key, unless the caller holds the admin permission.
+    pub fn require(&self, permission: AdminPermission) -> Result<(), AppError> {
+        if self.user.can(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden {
+                missing: Some(permission.key().to_owned()),
+            })
+        }
+    }
+
     /// Server permissions the caller holds on every server through their role.
     pub fn role_server_permissions(&self) -> BTreeSet<ServerPermission> {
         if self.user.is_admin {

@@ -7,7 +7,7 @@ use super::{
     MoveEgg, Nest, NestInput, UpdateEgg, UpdateNest,
 };
 use crate::permissions::AdminPermission;
-use crate::shell::{hard_navigate, use_signed_in_user, ErrorBanner, FieldMessage};
+use crate::shell::{hard_navigate, use_signed_in_user, DeleteSection, ErrorBanner, FieldMessage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -155,12 +155,6 @@ fn NestForm(nest: Nest) -> impl IntoView {
         can(AdminPermission::NestsUpdate),
         can(AdminPermission::NestsDelete),
     );
-    let confirm_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move || {
-        if let Some(button) = confirm_button.get() {
-            let _ = button.focus();
-        }
-    });
     let id = nest.id;
     let egg_count = nest.eggs.len();
     let heading = RwSignal::new(nest.name.clone());
@@ -211,21 +205,7 @@ fn NestForm(nest: Nest) -> impl IntoView {
             })}
         </form>
         {can_delete.then(|| view! {
-            <section class="card" aria-labelledby="nest-delete-heading">
-                <h2 id="nest-delete-heading">"Delete nest"</h2>
-                <p class="muted">"Only a nest without eggs can be deleted."</p>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete nest"</button> }
-                >
-                    <p role="alert">"Delete this nest? This cannot be undone."</p>
-                    <div class="actions">
-                        <button type="button" class="danger" node_ref=confirm_button disabled=move || delete.pending().get() on:click=move |_| { delete.dispatch(DeleteNest { id }); }>"Confirm delete"</button>
-                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                    </div>
-                </Show>
-                <ErrorBanner id="nest-delete-error" error=delete_error />
-            </section>
+            <DeleteSection id="nest" title="Delete nest" note="Only a nest without eggs can be deleted." question="Delete this nest? This cannot be undone." confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteNest { id }); } error=delete_error />
         })}
     }
 }
@@ -336,12 +316,6 @@ fn EggForm(egg: Option<Egg>, nests: Vec<Nest>, nest_param: Option<i64>) -> impl 
     let can_script = can_save && can(AdminPermission::EggsInstallScript);
     let can_move = can(AdminPermission::EggsMove);
     let can_delete = can(AdminPermission::EggsDelete);
-    let confirm_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move || {
-        if let Some(button) = confirm_button.get() {
-            let _ = button.focus();
-        }
-    });
 
     let id = egg.as_ref().map(|e| e.id);
     let servers = egg.as_ref().map_or(0, |e| e.servers);
@@ -572,21 +546,7 @@ fn EggForm(egg: Option<Egg>, nests: Vec<Nest>, nest_param: Option<i64>) -> impl 
                 </section>
             })}
             {can_delete.then(|| view! {
-                <section class="card" aria-labelledby="egg-delete-heading">
-                    <h2 id="egg-delete-heading">"Delete egg"</h2>
-                    <p class="muted">"Only an egg that no server uses can be deleted."</p>
-                    <Show
-                        when=move || confirming.get()
-                        fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete egg"</button> }
-                    >
-                        <p role="alert">"Delete this egg? This cannot be undone."</p>
-                        <div class="actions">
-                            <button type="button" class="danger" node_ref=confirm_button disabled=move || delete.pending().get() on:click=move |_| { delete.dispatch(DeleteEgg { id }); }>"Confirm delete"</button>
-                            <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                        </div>
-                    </Show>
-                    <ErrorBanner id="egg-delete-error" error=delete_error />
-                </section>
+                <DeleteSection id="egg" title="Delete egg" note="Only an egg that no server uses can be deleted." question="Delete this egg? This cannot be undone." confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteEgg { id }); } error=delete_error />
             })}
         })}
     }

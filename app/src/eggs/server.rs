@@ -333,16 +333,6 @@ pub async fn get_egg(state: &AppState, id: i64) -> Result<Egg, AppError> {
     egg_from_row(&row)
 }
 
-fn require(caller: &Caller, permission: AdminPermission) -> Result<(), AppError> {
-    if caller.user.can(permission) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden {
-            missing: Some(permission.key().to_owned()),
-        })
-    }
-}
-
 async fn check_nest(state: &AppState, id: i64) -> Result<(), AppError> {
     sqlx::query("select id from nests where id = $1")
         .bind(id)
@@ -361,10 +351,10 @@ pub async fn create_egg(
     let state = &request.state;
     let egg = validate_egg(&input)?;
     if !egg.variables.is_empty() {
-        require(caller, AdminPermission::EggsVariables)?;
+        caller.require(AdminPermission::EggsVariables)?;
     }
     if !egg.install_script.is_empty() {
-        require(caller, AdminPermission::EggsInstallScript)?;
+        caller.require(AdminPermission::EggsInstallScript)?;
     }
     check_nest(state, input.nest_id).await?;
     let row = sqlx::query(
@@ -401,10 +391,10 @@ pub async fn update_egg(
     let egg = validate_egg(&input)?;
     let current = get_egg(state, id).await?;
     if egg.variables != current.variables {
-        require(caller, AdminPermission::EggsVariables)?;
+        caller.require(AdminPermission::EggsVariables)?;
     }
     if egg.install_script != current.install_script {
-        require(caller, AdminPermission::EggsInstallScript)?;
+        caller.require(AdminPermission::EggsInstallScript)?;
     }
     // The nest changes only through a move, which has its own permission.
     sqlx::query(

@@ -5,7 +5,7 @@ use super::{
     UpdateLocation,
 };
 use crate::permissions::AdminPermission;
-use crate::shell::{hard_navigate, use_signed_in_user, ErrorBanner, FieldMessage};
+use crate::shell::{hard_navigate, use_signed_in_user, DeleteSection, ErrorBanner, FieldMessage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -130,12 +130,6 @@ fn LocationForm(location: Location) -> impl IntoView {
         can(AdminPermission::LocationsUpdate),
         can(AdminPermission::LocationsDelete),
     );
-    let confirm_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move || {
-        if let Some(button) = confirm_button.get() {
-            let _ = button.focus();
-        }
-    });
     let id = location.id;
     let heading = RwSignal::new(location.short_code.clone());
     let nodes = RwSignal::new(location.nodes);
@@ -194,21 +188,7 @@ fn LocationForm(location: Location) -> impl IntoView {
             })}
         </form>
         {can_delete.then(|| view! {
-            <section class="card" aria-labelledby="location-delete-heading">
-                <h2 id="location-delete-heading">"Delete location"</h2>
-                <p class="muted">"Only a location without nodes can be deleted."</p>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete location"</button> }
-                >
-                    <p role="alert">"Delete this location? This cannot be undone."</p>
-                    <div class="actions">
-                        <button type="button" class="danger" node_ref=confirm_button disabled=move || delete.pending().get() on:click=move |_| { delete.dispatch(DeleteLocation { id }); }>"Confirm delete"</button>
-                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                    </div>
-                </Show>
-                <ErrorBanner id="location-delete-error" error=delete_error />
-            </section>
+            <DeleteSection id="location" title="Delete location" note="Only a location without nodes can be deleted." question="Delete this location? This cannot be undone." confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteLocation { id }); } error=delete_error />
         })}
     }
 }

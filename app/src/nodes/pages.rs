@@ -8,7 +8,7 @@ use super::{
 };
 use crate::locations::{list_locations, Location};
 use crate::permissions::AdminPermission;
-use crate::shell::{hard_navigate, use_signed_in_user, ErrorBanner, FieldMessage};
+use crate::shell::{hard_navigate, use_signed_in_user, DeleteSection, ErrorBanner, FieldMessage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -558,12 +558,6 @@ fn NodeDelete(id: i64) -> impl IntoView {
     let can_delete = use_signed_in_user().is_some_and(|me| me.can(AdminPermission::NodesDelete));
     let delete = ServerAction::<DeleteNode>::new();
     let confirm_delete = RwSignal::new(false);
-    let delete_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move || {
-        if let Some(button) = delete_button.get() {
-            let _ = button.focus();
-        }
-    });
     Effect::new(move || match delete.value().get() {
         Some(Ok(())) => hard_navigate("/admin/nodes"),
         Some(Err(_)) => confirm_delete.set(false),
@@ -572,21 +566,7 @@ fn NodeDelete(id: i64) -> impl IntoView {
     let delete_error = Signal::derive(move || delete.value().get().and_then(Result::err));
     view! {
         {can_delete.then(|| view! {
-            <section class="card" aria-labelledby="node-delete-heading">
-                <h2 id="node-delete-heading">"Delete node"</h2>
-                <p class="muted">"Only a node without servers can be deleted; its allocations go with it."</p>
-                <Show
-                    when=move || confirm_delete.get()
-                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirm_delete.set(true)>"Delete node"</button> }
-                >
-                    <p role="alert">"Delete this node and its allocations? This cannot be undone."</p>
-                    <div class="actions">
-                        <button type="button" class="danger" node_ref=delete_button disabled=move || delete.pending().get() on:click=move |_| { delete.dispatch(DeleteNode { id }); }>"Confirm delete"</button>
-                        <button type="button" class="secondary" on:click=move |_| confirm_delete.set(false)>"Cancel"</button>
-                    </div>
-                </Show>
-                <ErrorBanner id="node-delete-error" error=delete_error />
-            </section>
+            <DeleteSection id="node" title="Delete node" note="Only a node without servers can be deleted; its allocations go with it." question="Delete this node and its allocations? This cannot be undone." confirming=confirm_delete pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteNode { id }); } error=delete_error />
         })}
     }
 }

@@ -8,7 +8,7 @@ use super::admin::{
 };
 use crate::accounts::display::format_utc;
 use crate::permissions::AdminPermission;
-use crate::shell::{hard_navigate, use_signed_in_user, ErrorBanner, FieldMessage};
+use crate::shell::{hard_navigate, use_signed_in_user, DeleteSection, ErrorBanner, FieldMessage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -561,12 +561,6 @@ fn ServerActions(server: AdminServer, nodes: Vec<NodeChoice>) -> impl IntoView {
     let delete = ServerAction::<DeleteServer>::new();
     let transfer_to = RwSignal::new(None::<i64>);
     let confirming = RwSignal::new(false);
-    let confirm_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move || {
-        if let Some(button) = confirm_button.get() {
-            let _ = button.focus();
-        }
-    });
     Effect::new(move || {
         if let Some(Ok(saved)) = suspend.value().get() {
             suspended.set(saved.suspended);
@@ -651,21 +645,7 @@ fn ServerActions(server: AdminServer, nodes: Vec<NodeChoice>) -> impl IntoView {
             }}
         </section>
         {can_delete.then(|| view! {
-            <section class="card" aria-labelledby="server-delete-heading">
-                <h2 id="server-delete-heading">"Delete server"</h2>
-                <p class="muted">"Its sub-users go with it, and its address becomes free."</p>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete server"</button> }
-                >
-                    <p role="alert">"Delete this server? This cannot be undone."</p>
-                    <div class="actions">
-                        <button type="button" class="danger" node_ref=confirm_button disabled=move || delete.pending().get() on:click=move |_| { delete.dispatch(DeleteServer { id }); }>"Confirm delete"</button>
-                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                    </div>
-                </Show>
-                <ErrorBanner id="server-delete-error" error=delete_error />
-            </section>
+            <DeleteSection id="server" title="Delete server" note="Its sub-users go with it, and its address becomes free." question="Delete this server? This cannot be undone." confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteServer { id }); } error=delete_error />
         })}
     }
     .into_any()

@@ -264,3 +264,43 @@ pub fn FieldMessage(
         </p>
     }
 }
+
+/// The "delete this" part of an editor: a danger button that asks first, moves the focus to
+/// the confirmation, and shows why the server refused (an in-use count, say).
+#[component]
+pub fn DeleteSection(
+    /// Prefix of the element ids, such as `node`.
+    id: &'static str,
+    title: &'static str,
+    /// What deleting involves, shown before the button.
+    note: &'static str,
+    question: &'static str,
+    confirming: RwSignal<bool>,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(into)] on_confirm: Callback<()>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move || {
+        if let Some(button) = confirm_button.get() {
+            let _ = button.focus();
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby=format!("{id}-delete-heading")>
+            <h2 id=format!("{id}-delete-heading")>{title}</h2>
+            <p class="muted">{note}</p>
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>{title}</button> }
+            >
+                <p role="alert">{question}</p>
+                <div class="actions">
+                    <button type="button" class="danger" node_ref=confirm_button disabled=move || pending.get() on:click=move |_| on_confirm.run(())>"Confirm delete"</button>
+                    <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                </div>
+            </Show>
+            <ErrorBanner id=format!("{id}-delete-error") error=error />
+        </section>
+    }
+}

@@ -427,16 +427,6 @@ pub async fn create(
     get(state, id).await
 }
 
-fn require(caller: &Caller, permission: AdminPermission) -> Result<(), AppError> {
-    if caller.user.can(permission) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden {
-            missing: Some(permission.key().to_owned()),
-        })
-    }
-}
-
 #[tracing::instrument(skip_all, fields(user_id = caller.user.id, server_id = id))]
 pub async fn update(
     request: &Request,
@@ -447,7 +437,7 @@ pub async fn update(
     let state = &request.state;
     let current = get(state, id).await?;
     if input.allocation_id != current.allocation_id {
-        require(caller, AdminPermission::ServersAllocations)?;
+        caller.require(AdminPermission::ServersAllocations)?;
     }
     let mut tx = state.db.begin_write().await?;
     let valid = validate(state, &mut tx, &input, Some(&current)).await?;
@@ -458,7 +448,7 @@ pub async fn update(
             .iter()
             .any(|(key, value)| current.variables.get(key) != Some(value));
     if changes_variables {
-        require(caller, AdminPermission::ServersVariables)?;
+        caller.require(AdminPermission::ServersVariables)?;
     }
     sqlx::query(
         r#"

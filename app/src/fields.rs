@@ -48,9 +48,13 @@ pub fn number(value: i64, min: i64, max: i64) -> Result<i64, String> {
 
 /// The refusal for deleting a thing that others still use, naming how many.
 pub fn in_use(thing: &str, count: i64, users: (&str, &str)) -> AppError {
-    let noun = if count == 1 { users.0 } else { users.1 };
+    let (noun, them) = if count == 1 {
+        (users.0, "it")
+    } else {
+        (users.1, "them")
+    };
     AppError::Conflict {
-        message: format!("This {thing} still has {count} {noun}. Move or delete them first."),
+        message: format!("This {thing} still has {count} {noun}. Move or delete {them} first."),
     }
 }
 

@@ -26,21 +26,43 @@ const made: Record<string, string> = {};
 /// has no handler yet. The panel itself offers no such signal.
 async function markHydration(context: BrowserContext) {
   await context.addInitScript(() => {
-    const flag = () => setTimeout(() => requestAnimationFrame(() => ((window as any).__hydrated = true)), 0);
+    const w = window as any;
+    w.__wasm = [] as string[];
     for (const name of ["instantiateStreaming", "instantiate"] as const) {
       const original = (WebAssembly as any)[name].bind(WebAssembly);
       (WebAssembly as any)[name] = (...args: unknown[]) => {
+        w.__wasm.push(`${name} called at ${Math.round(performance.now())} ms`);
         const result = original(...args);
-        result.then(flag, () => {});
+        result.then(
+          () => {
+            w.__wasm.push(`${name} done at ${Math.round(performance.now())} ms`);
+            // The loader hydrates in the promise callbacks that follow; a task later it is done.
+            setTimeout(() => (w.__hydrated = true), 50);
+          },
+          (error: unknown) => w.__wasm.push(`${name} failed: ${error}`),
+        );
         return result;
       };
     }
   });
 }
 
-/// Waits until the current document is hydrated.
+/// Waits until the current document is hydrated; if it never is, says how far the script got.
 async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__hydrated === true);
+  try {
+    await page.waitForFunction(() => (window as any).__hydrated === true, null, { timeout: 30_000 });
+  } catch (error) {
+    const state = await page
+      .evaluate(() => ({
+        wasm: (window as any).__wasm,
+        resources: performance
+          .getEntriesByType("resource")
+          .filter((e) => /\/pkg\//.test(e.name))
+          .map((e) => `${e.name} ${Math.round(e.duration)} ms`),
+      }))
+      .catch((e) => String(e));
+    throw new Error(`${page.url()} did not hydrate: ${JSON.stringify(state)}\n${error}`);
+  }
 }
 
 /// Loads a page by its address and waits for hydration.

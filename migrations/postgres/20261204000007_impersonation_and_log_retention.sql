@@ -7,7 +7,7 @@ alter table sessions add column impersonation_expires_at bigint;
 -- newest first; and by time.
 create index activity_log_event on activity_log (event, id);
 create index activity_log_actor_name on activity_log (actor_name, id);
-create index activity_log_created_at on activity_log (created_at);
+create index activity_log_created_at on activity_log (created_at, id);
 
 -- The retention job is the only deleter: it sets `gatehouse.pruning` for its own transaction
 -- (`set local`), and the trigger refuses every other update, delete and truncate.

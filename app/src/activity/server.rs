@@ -235,11 +235,26 @@ fn conditions(filter: &LogFilter, before: Option<i64>) -> (String, Vec<Bind>) {
     if let Some(id) = filter.subject_id {
         add("subject_id = ?", Bind::Int(id));
     }
+    // A time range also bounds the ids, found through the (created_at, id) index, so that a
+    // range deep in a large log is not reached by walking every newer row. Rows are written
+    // with the clock of the moment, so ids grow with time; a minute of slack covers clocks of
+    // several processes that disagree a little. The exact time conditions still decide.
+    const SLACK_SECS: i64 = 60;
+    const FIRST_AT_OR_AFTER: &str = "coalesce((select id from activity_log where created_at >= ? \
+         order by created_at, id limit 1), 9223372036854775807)";
     if let Some(from) = filter.from {
         add("created_at >= ?", Bind::Int(from));
+        add(
+            &format!("id >= {FIRST_AT_OR_AFTER}"),
+            Bind::Int(from - SLACK_SECS),
+        );
     }
     if let Some(to) = filter.to {
         add("created_at < ?", Bind::Int(to));
+        add(
+            &format!("id < {FIRST_AT_OR_AFTER}"),
+            Bind::Int(to + SLACK_SECS),
+        );
     }
     if let Some(before) = before {
         add("id < ?", Bind::Int(before));

@@ -97,6 +97,11 @@ impl Rules {
         if kinds > 1 {
             return Err("Choose one of string, integer or boolean.".into());
         }
+        if let (Some(min), Some(max)) = (rules.min, rules.max) {
+            if min > max {
+                return Err(format!("`min:{min}` is larger than `max:{max}`."));
+            }
+        }
         Ok(rules)
     }
 
@@ -158,8 +163,30 @@ impl Rules {
     }
 }
 
-/// Checks an environment variable name: `A-Z`, digits and `_`, not starting with a digit.
+/// Names the daemon or the container set themselves; an egg variable may not take them.
+const RESERVED_ENV_NAMES: &[&str] = &[
+    "HOME",
+    "PATH",
+    "USER",
+    "HOSTNAME",
+    "TZ",
+    "STARTUP",
+    "SERVER_MEMORY",
+    "SERVER_IP",
+    "SERVER_PORT",
+    "P_SERVER_UUID",
+    "P_SERVER_LOCATION",
+    "P_SERVER_ALLOCATION_LIMIT",
+];
+
+/// Checks an environment variable name: `A-Z`, digits and `_`, not starting with a digit, and
+/// not one the daemon sets itself.
 pub fn check_env_name(value: &str) -> Result<(), String> {
+    if RESERVED_ENV_NAMES.contains(&value) {
+        return Err(format!(
+            "{value} is set by the daemon itself; choose another name."
+        ));
+    }
     let ok = !value.is_empty()
         && value.len() <= 64
         && value
@@ -169,7 +196,7 @@ pub fn check_env_name(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("Use capital letters, digits and _, as in SERVER_PORT.".into())
+        Err("Use capital letters, digits and _, as in SERVER_JARFILE.".into())
     }
 }
 
@@ -195,12 +222,15 @@ mod tests {
         assert!(Rules::parse("regex:/x/").is_err());
         assert!(Rules::parse("max:x").is_err());
         assert!(Rules::parse("string|integer").is_err());
+        assert!(Rules::parse("integer|min:5|max:1").is_err());
         assert!(Rules::parse("").unwrap().check("a\u{0}").is_err());
     }
 
     #[test]
     fn env_names_are_shouting_snake_case() {
         assert!(check_env_name("SERVER_JARFILE").is_ok());
+        assert!(check_env_name("PATH").is_err());
+        assert!(check_env_name("SERVER_MEMORY").is_err());
         assert!(check_env_name("server").is_err());
         assert!(check_env_name("1X").is_err());
         assert!(check_env_name("").is_err());

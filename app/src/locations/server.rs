@@ -14,7 +14,19 @@ use sqlx::Row;
 
 fn validate(input: &LocationInput) -> Result<(String, String), AppError> {
     let mut errors = FieldErrors::default();
-    let code = errors.check("short_code", line(&input.short_code, 1, 60));
+    let code = errors.check(
+        "short_code",
+        line(&input.short_code, 1, 60).and_then(|code| {
+            if code
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            {
+                Ok(code)
+            } else {
+                Err("Use letters, digits and - _ . only, as in eu-west.".into())
+            }
+        }),
+    );
     let description = errors.check("description", text(&input.description, 500));
     errors.finish()?;
     Ok((code.unwrap_or_default(), description.unwrap_or_default()))

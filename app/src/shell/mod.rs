@@ -281,18 +281,43 @@ pub fn DeleteSection(
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let confirm_button = NodeRef::<leptos::html::Button>::new();
+    let delete_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move || {
         if let Some(button) = confirm_button.get() {
             let _ = button.focus();
         }
     });
+    // When the confirmation closes (cancelled, Escape, or refused), the focus goes back to
+    // the button that opened it rather than to the page.
+    let refocus = RwSignal::new(false);
+    let was_open = StoredValue::new(false);
+    Effect::new(move || {
+        let open = confirming.get();
+        if was_open.get_value() && !open {
+            refocus.set(true);
+        }
+        was_open.set_value(open);
+    });
+    Effect::new(move || {
+        if refocus.get() {
+            if let Some(button) = delete_button.get() {
+                let _ = button.focus();
+                refocus.set(false);
+            }
+        }
+    });
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && confirming.get_untracked() {
+            confirming.set(false);
+        }
+    };
     view! {
-        <section class="card" aria-labelledby=format!("{id}-delete-heading")>
+        <section class="card" aria-labelledby=format!("{id}-delete-heading") on:keydown=on_key>
             <h2 id=format!("{id}-delete-heading")>{title}</h2>
             <p class="muted">{note}</p>
             <Show
                 when=move || confirming.get()
-                fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>{title}</button> }
+                fallback=move || view! { <button type="button" class="danger" node_ref=delete_button on:click=move |_| confirming.set(true)>{title}</button> }
             >
                 <p role="alert">{question}</p>
                 <div class="actions">

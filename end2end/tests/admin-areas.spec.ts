@@ -48,7 +48,19 @@ async function markHydration(context: BrowserContext) {
 }
 
 /// Waits until the current document is hydrated; if it never is, says how far the script got.
+///
+/// Known problem, not yet understood: now and then (about one page load in a few hundred here)
+/// a document's module script never instantiates the WebAssembly, although both files were
+/// fetched, and the page stays server-rendered until reloaded. The wait reloads such a page
+/// once, and says so in the output, so the stall is seen without failing the flows it blocks.
 async function hydrated(page: Page) {
+  try {
+    await page.waitForFunction(() => (window as any).__hydrated === true, null, { timeout: 15_000 });
+    return;
+  } catch {
+    console.warn(`${page.url()} did not hydrate within 15 s; reloading it once`);
+    await page.reload();
+  }
   try {
     await page.waitForFunction(() => (window as any).__hydrated === true, null, { timeout: 30_000 });
   } catch (error) {

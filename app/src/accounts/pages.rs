@@ -21,6 +21,9 @@ fn AccountTabs() -> impl IntoView {
             <A href="/account/security">"Security"</A>
             <A href="/account/activity">"Activity"</A>
         </nav>
+        {crate::shell::use_signed_in_user().and_then(|me| me.impersonated_by).map(|admin| view! {
+            <p class="muted">{format!("{admin}, while you act as this user, their password, email, two-factor settings and sessions stay closed to you; the server refuses changes to them.")}</p>
+        })}
     }
 }
 

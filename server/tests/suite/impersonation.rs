@@ -147,6 +147,10 @@ async fn the_token_changes_at_start_and_stop_and_the_banner_names_both(backend: 
     assert!(page
         .body
         .contains("You are acting as customer (impersonated by admin)"));
+    assert!(
+        page.body.contains("stay closed to you"),
+        "the account pages say what is refused"
+    );
 
     let stopped = app
         .post_form("/api/auth/stop-impersonating", &[], Some(&acting))

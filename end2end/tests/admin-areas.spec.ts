@@ -49,7 +49,7 @@ async function markHydration(context: BrowserContext) {
 
 /// Waits until the current document is hydrated; if it never is, says how far the script got.
 ///
-/// Known problem, not yet understood: now and then (about one page load in a few hundred here)
+/// Known problem, not yet understood: now and then (about once in a full browser run here)
 /// a document's module script never instantiates the WebAssembly, although both files were
 /// fetched, and the page stays server-rendered until reloaded. The wait reloads such a page
 /// once, and says so in the output, so the stall is seen without failing the flows it blocks.

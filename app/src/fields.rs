@@ -58,6 +58,62 @@ pub fn in_use(thing: &str, count: i64, users: (&str, &str)) -> AppError {
     }
 }
 
+/// A row that may be deleted only while nothing uses it.
+#[cfg(feature = "ssr")]
+pub struct Guarded {
+    /// The table and the column that names the row (for the event).
+    pub table: &'static str,
+    pub label: &'static str,
+    /// What the row is called in the refusal ("node"), and its users ("server", "servers").
+    pub thing: &'static str,
+    pub used_by: (&'static str, &'static str),
+    /// Counts the rows that use it, with the id as `$1`.
+    pub count_users: &'static str,
+    /// Statements run before the delete, with the id as `$1` (rows that go with it).
+    pub also_delete: &'static [&'static str],
+}
+
+/// Deletes row `id` of `guarded.table` unless something still uses it; answers its label.
+/// The row is locked, its users counted and the row deleted in one write transaction, so
+/// nothing can start using it in between.
+#[cfg(feature = "ssr")]
+pub async fn delete_unless_used(
+    state: &crate::context::AppState,
+    guarded: &Guarded,
+    id: i64,
+) -> Result<String, AppError> {
+    use sqlx::Row;
+
+    let mut tx = state.db.begin_write().await?;
+    let row = sqlx::query(&format!(
+        "select {} as label from {} where id = $1{}",
+        guarded.label,
+        guarded.table,
+        state.db.row_lock()
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let users: i64 = sqlx::query(guarded.count_users)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    if users > 0 {
+        return Err(in_use(guarded.thing, users, guarded.used_by));
+    }
+    for statement in guarded.also_delete {
+        sqlx::query(statement).bind(id).execute(&mut *tx).await?;
+    }
+    sqlx::query(&format!("delete from {} where id = $1", guarded.table))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(row.try_get("label")?)
+}
+
 /// Maps a unique-index violation to a message on `field`; any other error passes on.
 #[cfg(feature = "ssr")]
 pub fn unique_as(field: &'static str, message: &'static str) -> impl Fn(sqlx::Error) -> AppError {

@@ -33,16 +33,15 @@ create table nodes (
 );
 create index nodes_location_id on nodes (location_id);
 
--- An address a server can listen on; `server_id` is set while a server uses it.
+-- An address a server can listen on. Which server uses it is `servers.allocation_id`, unique,
+-- so no address is ever held twice.
 create table allocations (
     id bigint generated always as identity primary key,
     node_id bigint not null references nodes (id) on delete cascade,
     ip text not null,
     port bigint not null,
-    server_id bigint,
     unique (node_id, ip, port)
 );
-create index allocations_server_id on allocations (server_id);
 
 create table nests (
     id bigint generated always as identity primary key,

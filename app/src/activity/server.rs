@@ -387,17 +387,25 @@ pub async fn retention(state: &AppState) -> Result<Retention, AppError> {
     let rows = sqlx::query("select key, value from settings where key like 'retention_%'")
         .fetch_all(state.db.pool())
         .await?;
-    let days = |key: &str| -> i64 {
-        rows.iter()
-            .find(|row| row.try_get::<String, _>("key").ok().as_deref() == Some(key))
-            .and_then(|row| row.try_get::<String, _>("value").ok())
-            .and_then(|value| value.parse().ok())
-            .unwrap_or(0)
-    };
+    let mut days = [0i64; 3];
+    for row in &rows {
+        let key: String = row.try_get("key")?;
+        let value: String = row.try_get("value")?;
+        if let Some(slot) = RETENTION_KEYS.iter().position(|k| *k == key) {
+            // Only `set_retention` writes these, with whole numbers; anything else keeps all.
+            days[slot] = value.parse().unwrap_or_else(|_| {
+                tracing::warn!(
+                    key,
+                    "a stored retention is not a number; keeping everything"
+                );
+                0
+            });
+        }
+    }
     Ok(Retention {
-        account_days: days(RETENTION_KEYS[0]),
-        server_days: days(RETENTION_KEYS[1]),
-        admin_days: days(RETENTION_KEYS[2]),
+        account_days: days[0],
+        server_days: days[1],
+        admin_days: days[2],
     })
 }
 

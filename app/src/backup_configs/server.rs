@@ -6,7 +6,7 @@ use crate::activity::Event;
 use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
-use crate::fields::{in_use, line, unique_as};
+use crate::fields::{delete_unless_used, line, unique_as, Guarded};
 use crate::users::validation::FieldErrors;
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
@@ -219,44 +219,17 @@ pub async fn update(
 
 #[tracing::instrument(skip_all, fields(user_id = caller.user.id, backup_configuration_id = id))]
 pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<(), AppError> {
-    let state = &request.state;
-    let mut tx = state.db.begin_write().await?;
-    let row = sqlx::query(&format!(
-        "select name, kind from backup_configurations where id = $1{}",
-        state.db.row_lock()
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let servers: i64 =
-        sqlx::query("select count(*) as n from servers where backup_configuration_id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-    if servers > 0 {
-        return Err(in_use(
-            "backup configuration",
-            servers,
-            ("server", "servers"),
-        ));
-    }
-    sqlx::query("delete from backup_configurations where id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    let name: String = row.try_get("name")?;
-    let kind: String = row.try_get("kind")?;
-    record(
-        request,
-        caller,
-        Event::BackupConfigurationDeleted,
-        id,
-        &name,
-        &kind,
-    )
-    .await;
+    let kind = get(&request.state, id).await?.kind;
+    let guarded = Guarded {
+        table: "backup_configurations",
+        label: "name",
+        thing: "backup configuration",
+        used_by: ("server", "servers"),
+        count_users: "select count(*) from servers where backup_configuration_id = $1",
+        also_delete: &[],
+    };
+    let name = delete_unless_used(&request.state, &guarded, id).await?;
+    let event = Event::BackupConfigurationDeleted;
+    record(request, caller, event, id, &name, &kind).await;
     Ok(())
 }

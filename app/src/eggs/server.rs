@@ -7,7 +7,7 @@ use crate::activity::Event;
 use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
-use crate::fields::{in_use, line, text, unique_as};
+use crate::fields::{delete_unless_used, line, text, unique_as, Guarded};
 use crate::permissions::AdminPermission;
 use crate::users::validation::FieldErrors;
 use serde_json::json;
@@ -152,38 +152,17 @@ pub async fn update_nest(
 
 #[tracing::instrument(skip_all, fields(user_id = caller.user.id, nest_id = id))]
 pub async fn delete_nest(request: &Request, caller: &Caller, id: i64) -> Result<(), AppError> {
-    let state = &request.state;
-    let mut tx = state.db.begin_write().await?;
-    let nest = sqlx::query(&format!(
-        "select name from nests where id = $1{}",
-        state.db.row_lock()
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let eggs: i64 = sqlx::query("select count(*) as n from eggs where nest_id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-    if eggs > 0 {
-        return Err(in_use("nest", eggs, ("egg", "eggs")));
-    }
-    sqlx::query("delete from nests where id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    let name: String = nest.try_get("name")?;
-    record(
-        request,
-        caller,
-        Event::NestDeleted,
-        ("nest", id),
-        json!({ "name": name }),
-    )
-    .await;
+    let guarded = Guarded {
+        table: "nests",
+        label: "name",
+        thing: "nest",
+        used_by: ("egg", "eggs"),
+        count_users: "select count(*) from eggs where nest_id = $1",
+        also_delete: &[],
+    };
+    let name = delete_unless_used(&request.state, &guarded, id).await?;
+    let details = json!({ "name": name });
+    record(request, caller, Event::NestDeleted, ("nest", id), details).await;
     Ok(())
 }
 
@@ -446,37 +425,16 @@ pub async fn move_egg(
 
 #[tracing::instrument(skip_all, fields(user_id = caller.user.id, egg_id = id))]
 pub async fn delete_egg(request: &Request, caller: &Caller, id: i64) -> Result<(), AppError> {
-    let state = &request.state;
-    let mut tx = state.db.begin_write().await?;
-    let egg = sqlx::query(&format!(
-        "select name from eggs where id = $1{}",
-        state.db.row_lock()
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let servers: i64 = sqlx::query("select count(*) as n from servers where egg_id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-    if servers > 0 {
-        return Err(in_use("egg", servers, ("server", "servers")));
-    }
-    sqlx::query("delete from eggs where id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    let name: String = egg.try_get("name")?;
-    record(
-        request,
-        caller,
-        Event::EggDeleted,
-        ("egg", id),
-        json!({ "name": name }),
-    )
-    .await;
+    let guarded = Guarded {
+        table: "eggs",
+        label: "name",
+        thing: "egg",
+        used_by: ("server", "servers"),
+        count_users: "select count(*) from servers where egg_id = $1",
+        also_delete: &[],
+    };
+    let name = delete_unless_used(&request.state, &guarded, id).await?;
+    let details = json!({ "name": name });
+    record(request, caller, Event::EggDeleted, ("egg", id), details).await;
     Ok(())
 }

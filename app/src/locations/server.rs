@@ -6,7 +6,7 @@ use crate::activity::Event;
 use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
-use crate::fields::{in_use, line, text, unique_as};
+use crate::fields::{delete_unless_used, line, text, unique_as, Guarded};
 use crate::users::validation::FieldErrors;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -132,32 +132,15 @@ pub async fn update(
 
 #[tracing::instrument(skip_all, fields(user_id = caller.user.id, location_id = id))]
 pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<(), AppError> {
-    let state = &request.state;
-    // The count and the delete share a write transaction with the row locked, so no node can
-    // arrive in between.
-    let mut tx = state.db.begin_write().await?;
-    let location = sqlx::query(&format!(
-        "select short_code from locations where id = $1{}",
-        state.db.row_lock()
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let nodes: i64 = sqlx::query("select count(*) as n from nodes where location_id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-    if nodes > 0 {
-        return Err(in_use("location", nodes, ("node", "nodes")));
-    }
-    sqlx::query("delete from locations where id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    let code: String = location.try_get("short_code")?;
+    let guarded = Guarded {
+        table: "locations",
+        label: "short_code",
+        thing: "location",
+        used_by: ("node", "nodes"),
+        count_users: "select count(*) from nodes where location_id = $1",
+        also_delete: &[],
+    };
+    let code = delete_unless_used(&request.state, &guarded, id).await?;
     record(request, caller, Event::LocationDeleted, id, &code).await;
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::activity::Event;
 use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
-use crate::fields::{in_use, line, number, unique_as};
+use crate::fields::{delete_unless_used, line, number, unique_as, Guarded};
 use crate::users::validation::FieldErrors;
 use rand::RngCore;
 use serde_json::json;
@@ -151,8 +151,8 @@ pub async fn get(state: &AppState, id: i64) -> Result<Node, AppError> {
     .ok_or(AppError::NotFound)?;
     let allocations = sqlx::query(
         r#"
-        select a.id, a.ip, a.port, a.server_id, s.name as server_name
-        from allocations a left join servers s on s.id = a.server_id
+        select a.id, a.ip, a.port, s.id as server_id, s.name as server_name
+        from allocations a left join servers s on s.allocation_id = a.id
         where a.node_id = $1
         order by a.ip, a.port
         "#,
@@ -399,7 +399,8 @@ pub async fn remove_allocation(
     let state = &request.state;
     let mut tx = state.db.begin_write().await?;
     let row = sqlx::query(&format!(
-        "select ip, port, server_id from allocations where id = $1 and node_id = $2{}",
+        "select a.ip, a.port, (select s.id from servers s where s.allocation_id = a.id) as server_id from allocations a \
+         where a.id = $1 and a.node_id = $2{}",
         state.db.row_lock()
     ))
     .bind(allocation_id)
@@ -425,34 +426,22 @@ pub async fn remove_allocation(
 
 #[tracing::instrument(skip_all, fields(user_id = caller.user.id, node_id = id))]
 pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<(), AppError> {
-    let state = &request.state;
-    let mut tx = state.db.begin_write().await?;
-    let node = sqlx::query(&format!(
-        "select name from nodes where id = $1{}",
-        state.db.row_lock()
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let servers: i64 = sqlx::query("select count(*) as n from servers where node_id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-    if servers > 0 {
-        return Err(in_use("node", servers, ("server", "servers")));
-    }
-    sqlx::query("delete from allocations where node_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("delete from nodes where id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    let details = json!({ "name": node.try_get::<String, _>("name")? });
-    record(request, caller, Event::NodeDeleted, id, details).await;
+    let guarded = Guarded {
+        table: "nodes",
+        label: "name",
+        thing: "node",
+        used_by: ("server", "servers"),
+        count_users: "select count(*) from servers where node_id = $1",
+        also_delete: &["delete from allocations where node_id = $1"],
+    };
+    let name = delete_unless_used(&request.state, &guarded, id).await?;
+    record(
+        request,
+        caller,
+        Event::NodeDeleted,
+        id,
+        json!({ "name": name }),
+    )
+    .await;
     Ok(())
 }

@@ -438,6 +438,17 @@ async fn deleting_what_is_in_use_is_refused_with_a_count(backend: Backend) {
         );
     }
 
+    // The address a server listens on cannot be removed from its node.
+    let response = app
+        .post_json(
+            "/api/admin/nodes/allocations/remove",
+            json!({ "id": a.node, "allocation_id": a.allocations[0] }),
+            Some(&root),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::CONFLICT);
+    assert_eq!(app.scalar("select count(*) from allocations").await, 3);
+
     // A user who owns a server cannot be deleted until it is reassigned.
     let owner = app.create_user("owner", false).await;
     sqlx::query("update servers set owner_id = $1")

@@ -81,7 +81,11 @@ pub async fn get(state: &AppState, id: i64) -> Result<AdminServer, AppError> {
 pub async fn options(state: &AppState) -> Result<ServerFormChoices, AppError> {
     let pool = state.db.pool();
     let free = sqlx::query(
-        "select id, node_id, ip, port from allocations where server_id is null order by ip, port",
+        r#"
+        select a.id, a.node_id, a.ip, a.port from allocations a
+        where not exists (select 1 from servers s where s.allocation_id = a.id)
+        order by a.ip, a.port
+        "#,
     )
     .fetch_all(pool)
     .await?;
@@ -241,7 +245,7 @@ async fn validate(
     // The allocation must be on the node and free, or already this server's. It is locked so
     // two servers cannot take it at once.
     let allocation = sqlx::query(&format!(
-        "select server_id from allocations where id = $1 and node_id = $2{}",
+        "select (select s.id from servers s where s.allocation_id = a.id) as server_id from allocations a where a.id = $1 and a.node_id = $2{}",
         state.db.row_lock()
     ))
     .bind(input.allocation_id)
@@ -416,11 +420,6 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = row.try_get("id")?;
-    sqlx::query("update allocations set server_id = $1 where id = $2")
-        .bind(id)
-        .bind(input.allocation_id)
-        .execute(&mut *tx)
-        .await?;
     tx.commit().await?;
     let details = json!({ "name": valid.name, "owner_id": valid.owner_id, "node_id": input.node_id, "egg_id": input.egg_id });
     record(request, caller, Event::ServerCreated, id, details).await;
@@ -473,17 +472,6 @@ pub async fn update(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    if input.allocation_id != current.allocation_id {
-        sqlx::query("update allocations set server_id = null where id = $1")
-            .bind(current.allocation_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("update allocations set server_id = $1 where id = $2")
-            .bind(id)
-            .bind(input.allocation_id)
-            .execute(&mut *tx)
-            .await?;
-    }
     // A new owner holds every key already; a grant of theirs would only linger.
     sqlx::query("delete from subusers where server_id = $1 and user_id = $2")
         .bind(id)
@@ -573,10 +561,6 @@ pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<(), A
     let state = &request.state;
     let current = get(state, id).await?;
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("update allocations set server_id = null where server_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
     for table in ["subusers", "daemon_tokens", "server_transfers"] {
         sqlx::query(&format!("delete from {table} where server_id = $1"))
             .bind(id)

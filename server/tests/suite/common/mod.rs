@@ -552,13 +552,6 @@ impl TestApp {
             alloc = allocations[0]
         ))
         .await;
-        sqlx::query(&format!(
-            "update allocations set server_id = {server} where id = {}",
-            allocations[0]
-        ))
-        .execute(pool)
-        .await
-        .unwrap();
         Seeded {
             location,
             node,

@@ -1,11 +1,13 @@
 //! The first step of every server function: who is calling, from where, and may they.
 //!
 //! Each server function starts with exactly one of [`public`], [`signed_in`] (the caller's own
-//! account, open even to users the two-factor policy confines), [`active`] (signed in and not
-//! confined), [`admin`] (an admin permission), [`root`] (root admins) or [`on_server`] (a
-//! server the caller can see, and a server permission on it); the authorisation
-//! matrix test holds every function to the one it declares. The caller is resolved from the
-//! database on every request: nothing about permissions lives in the session.
+//! account, open even to users the two-factor policy confines), [`account_owner`] (the same,
+//! but closed during an impersonation: credentials and sessions), [`active`] (signed in and
+//! not confined), [`admin`] (an admin permission), [`root`] (root admins) or [`on_server`] (a
+//! server the caller can see, and a server permission on it); the authorisation matrix test
+//! holds every function to the one it declares. The caller is resolved from the database on
+//! every request: nothing about permissions lives in the session, except which user an
+//! impersonating admin acts as, for at most an hour.
 
 use super::client_ip::client_ip;
 use super::rate_limit::Bucket;

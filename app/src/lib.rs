@@ -19,6 +19,7 @@ pub mod daemon;
 pub mod eggs;
 pub mod error;
 pub mod fields;
+pub mod i18n;
 pub mod impersonation;
 pub mod locations;
 #[cfg(feature = "ssr")]

@@ -6,5 +6,6 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    app::i18n::adopt_document_language();
     leptos::mount::hydrate_body(app::App);
 }

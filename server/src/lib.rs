@@ -117,6 +117,10 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         // `/api/...` paths; these layers cover them and the pages alike.
         .layer(axum::middleware::from_fn(middleware::error_status))
         .layer(axum::middleware::from_fn(middleware::drop_error_parameters))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::choose_language,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             guard.clone(),

@@ -181,3 +181,27 @@ pub async fn security_headers(
     }
     response
 }
+
+/// Chooses the request's language before anything renders (issue: pages are in the user's
+/// language from the first byte). Page loads look up the signed-in user's preference; other
+/// requests take `Accept-Language`, and server functions refine it from their caller.
+pub async fn choose_language(
+    State(state): State<app::context::AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let wants_page = request.method() == Method::GET
+        && !request.uri().path().starts_with("/api/")
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    let locale = if wants_page {
+        app::i18n::server::for_request(&state, request.headers()).await
+    } else {
+        app::i18n::server::from_headers(request.headers())
+    };
+    request.extensions_mut().insert(locale);
+    next.run(request).await
+}

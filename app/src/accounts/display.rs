@@ -1,24 +1,9 @@
 //! Small pure helpers for showing account data: times and devices.
 
-/// Formats Unix seconds as `2026-12-04 16:31 UTC`.
+/// Formats Unix seconds as a UTC date and time in the current language
+/// (`2026-12-04 16:31 UTC` in English).
 pub fn format_utc(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rest = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        rest / 3_600,
-        (rest % 3_600) / 60
-    )
+    crate::i18n::format::datetime(secs)
 }
 
 /// Parses `YYYY-MM-DD` as the Unix seconds of that day's start (UTC).

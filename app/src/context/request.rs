@@ -191,7 +191,16 @@ impl Request {
     /// Resolves the session cookie to a caller, if it names a live session.
     pub async fn caller(&self) -> Result<Option<Caller>, AppError> {
         match &self.token {
-            Some(token) => sessions::resolve(&self.state, token).await,
+            Some(token) => {
+                let caller = sessions::resolve(&self.state, token).await?;
+                if let Some(caller) = &caller {
+                    // The caller's own language for whatever this function says back.
+                    if let Some(locale) = crate::i18n::Locale::from_code(&caller.user.language) {
+                        leptos::prelude::provide_context(locale);
+                    }
+                }
+                Ok(caller)
+            }
             None => Ok(None),
         }
     }

@@ -9,6 +9,7 @@ use crate::auth::{current_user, Logout};
 use crate::backup_configs::pages::{BackupConfigurationEditorPage, BackupConfigurationsPage};
 use crate::eggs::pages::{EggEditorPage, NestPage, NestsPage};
 use crate::error::AppError;
+use crate::i18n::{t, tf};
 use crate::locations::pages::{LocationPage, LocationsPage};
 use crate::nodes::pages::{NewNodePage, NodePage, NodesPage};
 use crate::password_links::{ForgotPasswordPage, SetPasswordPage};
@@ -32,10 +33,13 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::context::security::provide_content_security_policy();
+    let locale = crate::i18n::current();
+    #[cfg(feature = "ssr")]
+    provide_context(locale);
 
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=locale.code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -138,7 +142,7 @@ pub fn hard_navigate(path: &str) {
 fn SignedInLayout() -> impl IntoView {
     let user = use_current_user();
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(user)) => view! { <Frame user /> }.into_any(),
@@ -177,26 +181,27 @@ fn Frame(user: SessionUser) -> impl IntoView {
     provide_context(HeaderName(name));
     provide_context(SignedInUser(user.clone()));
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{t("Skip to content")}</a>
         <header class="topbar">
             <A href="/" attr:class="brand">"Gatehouse"</A>
-            <nav aria-label="Main">
-                <A href="/servers">"Servers"</A>
-                <A href="/account">"Account"</A>
-                {(!user.admin_permissions.is_empty()).then(|| view! { <A href="/admin">"Admin"</A> })}
+            <nav aria-label=t("Main")>
+                <A href="/servers">{t("Servers")}</A>
+                <A href="/account">{t("Account")}</A>
+                {(!user.admin_permissions.is_empty()).then(|| view! { <A href="/admin">{t("Admin")}</A> })}
             </nav>
             <div class="user-menu">
                 <span class="user-name" title=user.username.clone()>{name}</span>
                 <ActionForm action=logout>
-                    <button type="submit" class="secondary">"Sign out"</button>
+                    <button type="submit" class="secondary">{t("Sign out")}</button>
                 </ActionForm>
             </div>
         </header>
         {user.impersonated_by.clone().map(|admin| view! { <ImpersonationBanner username=user.username.clone() admin /> })}
         {user.confined().then(|| view! {
             <div class="banner" role="alert">
-                "Your account must use two-factor authentication before you can continue. "
-                <a href="/account/security">"Turn on two-factor"</a>
+                {t("Your account must use two-factor authentication before you can continue.")}
+                " "
+                <a href="/account/security">{t("Turn on two-factor")}</a>
             </div>
         })}
         <main class="page" id="main">
@@ -216,9 +221,10 @@ fn ImpersonationBanner(username: String, admin: String) -> impl IntoView {
     });
     view! {
         <div class="banner impersonation" role="status">
-            {format!("You are acting as {username} (impersonated by {admin}). Everything you do is recorded under both names. ")}
+            {tf("You are acting as {username} (impersonated by {admin}). Everything you do is recorded under both names.", &[("username", &username), ("admin", &admin)])}
+            " "
             <ActionForm action=stop attr:class="inline-form">
-                <button type="submit" class="secondary">"Stop impersonating"</button>
+                <button type="submit" class="secondary">{t("Stop impersonating")}</button>
             </ActionForm>
             <ErrorBanner id="stop-impersonating-error" error=Signal::derive(move || stop.value().get().and_then(Result::err)) />
         </div>
@@ -233,8 +239,8 @@ fn NotFound() -> impl IntoView {
     }
     view! {
         <main class="auth-card" id="main">
-            <h1>"Page not found"</h1>
-            <p><a href="/">"Go to the start page"</a></p>
+            <h1>{t("Page not found")}</h1>
+            <p><a href="/">{t("Go to the start page")}</a></p>
         </main>
     }
 }
@@ -321,8 +327,8 @@ pub fn DeleteSection(
             >
                 <p role="alert">{question}</p>
                 <div class="actions">
-                    <button type="button" class="danger" node_ref=confirm_button disabled=move || pending.get() on:click=move |_| on_confirm.run(())>"Confirm delete"</button>
-                    <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    <button type="button" class="danger" node_ref=confirm_button disabled=move || pending.get() on:click=move |_| on_confirm.run(())>{t("Confirm delete")}</button>
+                    <button type="button" class="secondary" on:click=move |_| confirming.set(false)>{t("Cancel")}</button>
                 </div>
             </Show>
             <ErrorBanner id=format!("{id}-delete-error") error=error />

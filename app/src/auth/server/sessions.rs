@@ -161,6 +161,27 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Caller>, Ap
     Ok(Some(caller_from_row(&row, session_id)?))
 }
 
+/// The language preference of the user a session acts as, if the session is live. A lean
+/// read for choosing a page's language before it renders.
+pub async fn language(state: &AppState, token: &str) -> Result<Option<String>, AppError> {
+    let now = state.now();
+    let language = sqlx::query_scalar(
+        r#"
+        select u.language
+        from sessions s
+        join users u on u.id = case when s.impersonation_expires_at > $2
+                                    then s.impersonating_user_id else s.user_id end
+        where s.token_hash = $1 and s.expires_at > $2 and s.last_seen_at > $3
+        "#,
+    )
+    .bind(hash_token(token))
+    .bind(now)
+    .bind(now - state.settings.session_idle_secs)
+    .fetch_optional(state.db.pool())
+    .await?;
+    Ok(language)
+}
+
 /// Builds the caller from a row of the session query: the role's permissions are resolved
 /// here, from this request's rows, and never cached.
 fn caller_from_row(row: &AnyRow, session_id: i64) -> Result<Caller, AppError> {

@@ -1,6 +1,7 @@
 //! The Gatehouse server: configuration, start-up, the router and its layers, and the command
 //! line. The rules themselves live in the `app` crate.
 
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod middleware;
@@ -24,6 +25,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// The largest request body accepted anywhere; far above any form, far below harm.
@@ -49,6 +51,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
+        .hash_files(assets::hash_file_beside_binary().is_some())
         .build()
 }
 
@@ -95,15 +98,46 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         let state = state.clone();
         move || provide_context(state.clone())
     };
-    let pkg_dir = std::path::Path::new(&*leptos.site_root).join(&*leptos.site_pkg_dir);
+    let site_root = std::path::PathBuf::from(&*leptos.site_root);
+    let pkg_dir = site_root.join(&*leptos.site_pkg_dir);
+    let build = Arc::new(assets::Build::load(
+        &site_root,
+        assets::hash_file_beside_binary().as_deref(),
+    ));
+    {
+        let build = build.clone();
+        // Compressed copies are written once per build, off the request path.
+        std::thread::spawn(move || assets::precompress(&site_root, &build));
+    }
+    // Hashed names change with their contents, so a browser may keep them for a year.
+    let pkg_cache = if build.hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/sw.js",
+            get(assets::service_worker).with_state(build.clone()),
+        )
+        .route(
+            "/offline",
+            get(assets::offline_page).with_state(build.clone()),
+        )
         .nest_service(
             "/pkg",
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    http::header::CACHE_CONTROL,
+                    http::HeaderValue::from_static(pkg_cache),
+                ))
+                .service(
+                    ServeDir::new(pkg_dir)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         )
         .leptos_routes_with_context(&server_state, routes, page_context.clone(), {
             let leptos = leptos.clone();

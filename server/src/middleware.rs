@@ -145,13 +145,18 @@ pub async fn drop_error_parameters(request: Request, next: Next) -> Response {
 
 /// Security headers on every response (security.md K6). Pages set their own
 /// Content-Security-Policy with a per-render nonce; anything else gets a policy that allows
-/// nothing to run. Only the hashed build assets under `/pkg/` may be cached.
+/// nothing to run. Only the build assets under `/pkg/` (long, when hashed), the icons and the
+/// manifest may be cached.
 pub async fn security_headers(
     State(guard): State<Guard>,
     request: Request,
     next: Next,
 ) -> Response {
-    let cacheable = request.uri().path().starts_with("/pkg/");
+    let path = request.uri().path();
+    let cacheable = path.starts_with("/pkg/");
+    // Icons and the manifest change only with a release; a day in the HTTP cache is plenty.
+    let shared_static = path.starts_with("/icons/")
+        || matches!(path, "/favicon.svg" | "/manifest.webmanifest" | "/sw-register.js");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
@@ -170,7 +175,9 @@ pub async fn security_headers(
         HeaderName::from_static("cross-origin-opener-policy"),
         "same-origin",
     );
-    if !cacheable {
+    if shared_static {
+        set(header::CACHE_CONTROL, "public, max-age=86400");
+    } else if !cacheable {
         set(header::CACHE_CONTROL, "no-store");
     }
     if guard.https {

@@ -1,6 +1,9 @@
 //! The application shell: the HTML document, the router, the signed-in layout and the small
 //! components every page uses.
 
+#[cfg(feature = "ssr")]
+pub mod offline;
+
 use crate::accounts::pages::{AccountActivityPage, AccountPage, SecurityPage};
 use crate::activity::pages::AdminActivityPage;
 use crate::admin_area::{AdminHome, SettingsPage};
@@ -25,7 +28,7 @@ use crate::two_factor::pages::TwoFactorCheckpointPage;
 use crate::user_admin::pages::{NewUserPage, UserPage, UsersPage};
 use crate::users::SessionUser;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
@@ -44,7 +47,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <meta name="theme-color" content="#1f5fbf" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+                <HashedStylesheet options=options.clone() id="gatehouse" />
+                <script src="/sw-register.js" defer=true></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -70,8 +78,12 @@ pub fn App() -> impl IntoView {
     provide_context(CurrentUser(Resource::new(|| (), |_| current_user())));
 
     view! {
-        <Stylesheet id="gatehouse" href="/pkg/gatehouse.css" />
         <Title text="Gatehouse" />
+        <div id="update-banner" class="banner update" role="status" hidden=true>
+            {t("A new version of Gatehouse is available.")}
+            " "
+            <button type="button" id="update-reload" class="secondary">{t("Reload")}</button>
+        </div>
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />

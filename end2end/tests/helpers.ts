@@ -139,7 +139,7 @@ export async function seedNode(page: Page, tag: string, ports: number) {
   });
   const choices = await page.evaluate(async () => (await fetch("/api/admin/servers/options", { headers: { accept: "application/json" } })).json());
   const free: number[] = choices.nodes.find((n: any) => n.id === node.node_id).free.map((a: any) => a.id);
-  return { node: node.node_id as number, egg: egg.id as number, free };
+  return { location: location.id as number, nest: nest.id as number, node: node.node_id as number, egg: egg.id as number, free };
 }
 
 /// As a signed-in root admin: a server named `name` for `owner` on an address from `seedNode`.

@@ -8,4 +8,5 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     app::i18n::adopt_document_language();
     leptos::mount::hydrate_body(app::App);
+    app::shell::mark_hydrated();
 }

@@ -197,13 +197,15 @@ pub async fn choose_language(
     mut request: Request,
     next: Next,
 ) -> Response {
+    let path = request.uri().path();
     let wants_page = request.method() == Method::GET
-        && !request.uri().path().starts_with("/api/")
-        && request
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"));
+        && !["/api/", "/pkg/", "/icons/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
+        && !matches!(
+            path,
+            "/healthz" | "/sw.js" | "/sw-register.js" | "/favicon.svg" | "/manifest.webmanifest"
+        );
     let locale = if wants_page {
         app::i18n::server::for_request(&state, request.headers()).await
     } else {

@@ -63,6 +63,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Marks the document once the browser has taken it over (`<html data-hydrated>`): styles can
+/// tell a page that reacts to clicks from one still waiting for its script, and so can tests.
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(root) = document().document_element() {
+        // Only a hint for styles and tests: nothing depends on it succeeding.
+        let _ = root.set_attribute("data-hydrated", "");
+    }
+}
+
 /// The current user, shared by every page.
 #[derive(Clone, Copy)]
 pub struct CurrentUser(pub Resource<Result<Option<SessionUser>, AppError>>);
@@ -324,9 +334,32 @@ pub fn DeleteSection(
             }
         }
     });
+    let cancel_button = NodeRef::<leptos::html::Button>::new();
+    // While the confirmation is open it holds the focus: Escape closes it, and Tab cycles
+    // between its two buttons instead of leaving for the rest of the page.
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" && confirming.get_untracked() {
-            confirming.set(false);
+        if !confirming.get_untracked() {
+            return;
+        }
+        match ev.key().as_str() {
+            "Escape" => confirming.set(false),
+            "Tab" => {
+                let (Some(confirm), Some(cancel)) = (confirm_button.get(), cancel_button.get())
+                else {
+                    return;
+                };
+                let active = document().active_element();
+                let on_confirm = active.as_ref() == Some(confirm.as_ref());
+                let on_cancel = active.as_ref() == Some(cancel.as_ref());
+                if ev.shift_key() && (on_confirm || !on_cancel) {
+                    ev.prevent_default();
+                    let _ = cancel.focus();
+                } else if !ev.shift_key() && (on_cancel || !on_confirm) {
+                    ev.prevent_default();
+                    let _ = confirm.focus();
+                }
+            }
+            _ => {}
         }
     };
     view! {
@@ -337,10 +370,12 @@ pub fn DeleteSection(
                 when=move || confirming.get()
                 fallback=move || view! { <button type="button" class="danger" node_ref=delete_button on:click=move |_| confirming.set(true)>{title}</button> }
             >
-                <p role="alert">{question}</p>
-                <div class="actions">
-                    <button type="button" class="danger" node_ref=confirm_button disabled=move || pending.get() on:click=move |_| on_confirm.run(())>{t("Confirm delete")}</button>
-                    <button type="button" class="secondary" on:click=move |_| confirming.set(false)>{t("Cancel")}</button>
+                <div role="alertdialog" aria-labelledby=format!("{id}-delete-heading") aria-describedby=format!("{id}-delete-question")>
+                    <p id=format!("{id}-delete-question")>{question}</p>
+                    <div class="actions">
+                        <button type="button" class="danger" node_ref=confirm_button disabled=move || pending.get() on:click=move |_| on_confirm.run(())>{t("Confirm delete")}</button>
+                        <button type="button" class="secondary" node_ref=cancel_button on:click=move |_| confirming.set(false)>{t("Cancel")}</button>
+                    </div>
                 </div>
             </Show>
             <ErrorBanner id=format!("{id}-delete-error") error=error />

@@ -12,6 +12,7 @@ mod bench_activity_log;
 mod bench_user_search;
 mod concurrency;
 mod impersonation;
+mod languages;
 mod password_reset;
 mod roles;
 mod servers;

@@ -19,45 +19,72 @@ pub struct FieldError {
 }
 
 /// What went wrong, as far as the caller is allowed to know.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AppError {
     /// No valid session: sign in first.
-    #[error("Please sign in to continue.")]
     Unauthorized,
     /// Sign-in failed. One message for every cause (unknown user, wrong password, locked or
     /// disabled account), so the answer reveals nothing about which it was.
-    #[error("The username, email or password is incorrect.")]
     InvalidCredentials,
     /// Signed in, but the rule refuses; `missing` names the permission key when there is one.
-    #[error("You do not have permission to do that{}.", missing.as_deref().map(|key| format!(" (it needs {key})")).unwrap_or_default())]
     Forbidden { missing: Option<String> },
     /// The account must turn on two-factor authentication before it may do anything but manage
     /// itself; the interface turns this into a banner leading to enrolment.
-    #[error("Turn on two-factor authentication to continue.")]
     TwoFactorRequired,
     /// The thing does not exist, or the caller may not know that it does.
-    #[error("Not found.")]
     NotFound,
     /// The input was refused; each message belongs to one field.
-    #[error("Please correct the highlighted fields.")]
     Validation { fields: Vec<FieldError> },
     /// The change clashes with the current state (a stale version, a taken name).
-    #[error("{message}")]
     Conflict { message: String },
     /// Too many attempts from this address or on this account.
-    #[error("Too many attempts. Try again in {retry_after} seconds.")]
     RateLimited { retry_after: u64 },
     /// The request itself is malformed (wrong types, missing fields, unknown fields in JSON).
-    #[error("The request could not be understood.")]
     BadRequest,
     /// A dependency (the database) is unavailable; retrying later may work.
-    #[error("The service is temporarily unavailable. Please try again shortly.")]
     Unavailable,
     /// A fault on the server; the cause is in the server log only.
-    #[error("Something went wrong on our side. Please try again.")]
     Internal,
 }
+
+/// The message in the current language (English outside a request, so logs and the command
+/// line read the same). A `Conflict` carries its message already translated where it was made.
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::i18n::{t, tf};
+        match self {
+            Self::Unauthorized => f.write_str(t("Please sign in to continue.")),
+            Self::InvalidCredentials => {
+                f.write_str(t("The username, email or password is incorrect."))
+            }
+            Self::Forbidden { missing: None } => {
+                f.write_str(t("You do not have permission to do that."))
+            }
+            Self::Forbidden { missing: Some(key) } => f.write_str(&tf(
+                "You do not have permission to do that (it needs {key}).",
+                &[("key", key)],
+            )),
+            Self::TwoFactorRequired => {
+                f.write_str(t("Turn on two-factor authentication to continue."))
+            }
+            Self::NotFound => f.write_str(t("Not found.")),
+            Self::Validation { .. } => f.write_str(t("Please correct the highlighted fields.")),
+            Self::Conflict { message } => f.write_str(t(message)),
+            Self::RateLimited { retry_after } => f.write_str(&tf(
+                "Too many attempts. Try again in {retry_after} seconds.",
+                &[("retry_after", retry_after)],
+            )),
+            Self::BadRequest => f.write_str(t("The request could not be understood.")),
+            Self::Unavailable => f.write_str(t(
+                "The service is temporarily unavailable. Please try again shortly.",
+            )),
+            Self::Internal => f.write_str(t("Something went wrong on our side. Please try again.")),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
 
 impl AppError {
     /// A validation error about a single field.
@@ -91,7 +118,8 @@ impl AppError {
             Self::Validation { fields } => fields
                 .iter()
                 .find(|f| f.field == field)
-                .map(|f| f.message.clone()),
+                // Translated where it was made; looked up again in case it arrived in English.
+                .map(|f| crate::i18n::t(&f.message).to_owned()),
             _ => None,
         }
     }

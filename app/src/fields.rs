@@ -2,23 +2,24 @@
 //! range, and the answers for a taken name and for deleting what is still in use.
 
 use crate::error::AppError;
+use crate::i18n::{t, tf};
 
 /// Trimmed text on one line: `min..=max` characters, no control characters.
 pub fn line(value: &str, min: usize, max: usize) -> Result<String, String> {
     let value = value.trim();
     let length = value.chars().count();
     if value.chars().any(char::is_control) {
-        return Err("Control characters are not allowed here.".into());
+        return Err(t("Control characters are not allowed here.").into());
     }
     if length < min {
         return Err(if min == 1 {
-            "This field is required.".into()
+            t("This field is required.").into()
         } else {
-            format!("Enter at least {min} characters.")
+            tf("Enter at least {min} characters.", &[("min", &min)])
         });
     }
     if length > max {
-        return Err(format!("At most {max} characters."));
+        return Err(tf("At most {max} characters.", &[("max", &max)]));
     }
     Ok(value.to_owned())
 }
@@ -30,10 +31,10 @@ pub fn text(value: &str, max: usize) -> Result<String, String> {
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err("Control characters other than line breaks are not allowed.".into());
+        return Err(t("Control characters other than line breaks are not allowed.").into());
     }
     if value.chars().count() > max {
-        return Err(format!("At most {max} characters."));
+        return Err(tf("At most {max} characters.", &[("max", &max)]));
     }
     Ok(value.trim_end().to_owned())
 }
@@ -41,21 +42,84 @@ pub fn text(value: &str, max: usize) -> Result<String, String> {
 /// A whole number in `min..=max`.
 pub fn number(value: i64, min: i64, max: i64) -> Result<i64, String> {
     if value < min || value > max {
-        return Err(format!("Enter a number from {min} to {max}."));
+        return Err(tf(
+            "Enter a number from {min} to {max}.",
+            &[("min", &min), ("max", &max)],
+        ));
     }
     Ok(value)
 }
 
-/// The refusal for deleting a thing that others still use, naming how many.
+/// The refusal for deleting a thing that others still use, naming how many. `thing` and
+/// `users` pick one whole sentence, so each language can word it its own way.
 pub fn in_use(thing: &str, count: i64, users: (&str, &str)) -> AppError {
-    let (noun, them) = if count == 1 {
-        (users.0, "it")
-    } else {
-        (users.1, "them")
+    let one = count == 1;
+    let shown = crate::i18n::format::number(count);
+    let n: &[(&str, &dyn std::fmt::Display)] = &[("count", &shown)];
+    let message = match (thing, users.0, one) {
+        ("location", "node", true) => tf(
+            "This location still has {count} node. Move or delete it first.",
+            n,
+        ),
+        ("location", "node", false) => tf(
+            "This location still has {count} nodes. Move or delete them first.",
+            n,
+        ),
+        ("node", "server", true) => tf(
+            "This node still has {count} server. Move or delete it first.",
+            n,
+        ),
+        ("node", "server", false) => tf(
+            "This node still has {count} servers. Move or delete them first.",
+            n,
+        ),
+        ("nest", "egg", true) => tf(
+            "This nest still has {count} egg. Move or delete it first.",
+            n,
+        ),
+        ("nest", "egg", false) => tf(
+            "This nest still has {count} eggs. Move or delete them first.",
+            n,
+        ),
+        ("egg", "server", true) => tf(
+            "This egg still has {count} server. Move or delete it first.",
+            n,
+        ),
+        ("egg", "server", false) => tf(
+            "This egg still has {count} servers. Move or delete them first.",
+            n,
+        ),
+        ("backup configuration", "server", true) => tf(
+            "This backup configuration still has {count} server. Move or delete it first.",
+            n,
+        ),
+        ("backup configuration", "server", false) => tf(
+            "This backup configuration still has {count} servers. Move or delete them first.",
+            n,
+        ),
+        ("user", "server", true) => tf(
+            "This user still has {count} server. Move or delete it first.",
+            n,
+        ),
+        ("user", "server", false) => tf(
+            "This user still has {count} servers. Move or delete them first.",
+            n,
+        ),
+        // A pairing without its own sentence: the English shape, untranslated.
+        _ => {
+            let (noun, them) = if one {
+                (users.0, "it")
+            } else {
+                (users.1, "them")
+            };
+            return AppError::Conflict {
+                message: format!(
+                    "This {thing} still has {count} {noun}. Move or delete {them} first."
+                ),
+            };
+        }
     };
-    AppError::Conflict {
-        message: format!("This {thing} still has {count} {noun}. Move or delete {them} first."),
-    }
+    AppError::Conflict { message }
 }
 
 /// A row that may be deleted only while nothing uses it.
@@ -118,7 +182,7 @@ pub async fn delete_unless_used(
 #[cfg(feature = "ssr")]
 pub fn unique_as(field: &'static str, message: &'static str) -> impl Fn(sqlx::Error) -> AppError {
     move |error| match error.as_database_error() {
-        Some(db) if db.is_unique_violation() => AppError::field(field, message),
+        Some(db) if db.is_unique_violation() => AppError::field(field, t(message)),
         _ => AppError::from(error),
     }
 }

@@ -25,10 +25,11 @@ pub fn parse_date(text: &str) -> Option<i64> {
     Some((era * 146_097 + doe - 719_468) * 86_400)
 }
 
-/// A short description of the device behind a user agent, such as `Firefox on Linux`.
+/// A short description of the device behind a user agent, such as `Firefox on Linux`, in the
+/// current language.
 pub fn describe_user_agent(user_agent: Option<&str>) -> String {
     let Some(ua) = user_agent.filter(|ua| !ua.is_empty()) else {
-        return "Unknown device".into();
+        return crate::i18n::t("Unknown device").into();
     };
     let browser = [
         ("Edg/", "Edge"),
@@ -55,10 +56,13 @@ pub fn describe_user_agent(user_agent: Option<&str>) -> String {
     .find(|(marker, _)| ua.contains(marker))
     .map(|(_, name)| name);
     match (browser, system) {
-        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(browser), Some(system)) => crate::i18n::tf(
+            "{browser} on {system}",
+            &[("browser", &browser), ("system", &system)],
+        ),
         (Some(browser), None) => browser.to_owned(),
-        (None, Some(system)) => format!("Browser on {system}"),
-        (None, None) => "Unknown device".into(),
+        (None, Some(system)) => crate::i18n::tf("Browser on {system}", &[("system", &system)]),
+        (None, None) => crate::i18n::t("Unknown device").into(),
     }
 }
 

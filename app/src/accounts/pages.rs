@@ -5,6 +5,7 @@ use super::{
     list_sessions, my_activity, ChangeEmail, ChangePassword, RevokeOtherSessions, RevokeSession,
     UpdateProfile,
 };
+use crate::i18n::{t, tf};
 use crate::shell::{hard_navigate, use_current_user, ErrorBanner, FieldMessage, HeaderName};
 use crate::two_factor::pages::TwoFactorSection;
 use crate::users::validation::password_strength;
@@ -16,13 +17,13 @@ use leptos_router::hooks::use_query_map;
 #[component]
 fn AccountTabs() -> impl IntoView {
     view! {
-        <nav class="tabs" aria-label="Account">
-            <A href="/account" exact=true>"Profile"</A>
-            <A href="/account/security">"Security"</A>
-            <A href="/account/activity">"Activity"</A>
+        <nav class="tabs" aria-label=t("Account")>
+            <A href="/account" exact=true>{t("Profile")}</A>
+            <A href="/account/security">{t("Security")}</A>
+            <A href="/account/activity">{t("Activity")}</A>
         </nav>
         {crate::shell::use_signed_in_user().and_then(|me| me.impersonated_by).map(|admin| view! {
-            <p class="muted">{format!("{admin}, while you act as this user, their password, email, two-factor settings and sessions stay closed to you; the server refuses changes to them.")}</p>
+            <p class="muted">{tf("{admin}, while you act as this user, their password, email, two-factor settings and sessions stay closed to you; the server refuses changes to them.", &[("admin", &admin)])}</p>
         })}
     }
 }
@@ -45,18 +46,18 @@ pub fn StrengthMeter(
 ) -> impl IntoView {
     let score = move || password_strength(&password.get());
     let label = move || match score() {
-        0 => "Too short",
-        1 => "Weak",
-        2 => "Fair",
-        3 => "Good",
-        _ => "Strong",
+        0 => t("Too short"),
+        1 => t("Weak"),
+        2 => t("Fair"),
+        3 => t("Good"),
+        _ => t("Strong"),
     };
     view! {
         <div class="strength">
             <meter id=id.clone() min="0" max="4" low="2" high="3" optimum="4" value=move || score().to_string()>
                 {label}
             </meter>
-            <span aria-live="polite">"Strength: " {label}</span>
+            <span aria-live="polite">{move || tf("Strength: {label}", &[("label", &label())])}</span>
         </div>
     }
 }
@@ -108,9 +109,9 @@ pub fn AccountPage() -> impl IntoView {
     let password_saved = Signal::derive(move || matches!(password.value().get(), Some(Ok(()))));
 
     view! {
-        <h1>"Your account"</h1>
+        <h1>{t("Your account")}</h1>
         <AccountTabs />
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 let Ok(Some(me)) = user.await else {
                     return ().into_any();
@@ -123,15 +124,15 @@ pub fn AccountPage() -> impl IntoView {
                 };
                 view! {
                     <section class="card" aria-labelledby="profile-heading">
-                        <h2 id="profile-heading">"Profile"</h2>
+                        <h2 id="profile-heading">{t("Profile")}</h2>
                         <ActionForm action=profile attr:class="form">
-                            <label for="first_name">"First name"</label>
+                            <label for="first_name">{t("First name")}</label>
                             <input id="first_name" name="first_name" type="text" autocomplete="given-name" required value=me.first_name.clone() />
                             <FieldMessage id="first_name-error" message=field(profile_error, "first_name") />
-                            <label for="last_name">"Last name"</label>
+                            <label for="last_name">{t("Last name")}</label>
                             <input id="last_name" name="last_name" type="text" autocomplete="family-name" required value=me.last_name.clone() />
                             <FieldMessage id="last_name-error" message=field(profile_error, "last_name") />
-                            <label for="language">"Language"</label>
+                            <label for="language">{t("Language")}</label>
                             <select id="language" name="language">
                                 {LANGUAGES
                                     .iter()
@@ -143,33 +144,33 @@ pub fn AccountPage() -> impl IntoView {
                             </select>
                             <FieldMessage id="language-error" message=field(profile_error, "language") />
                             <ErrorBanner id="profile-error" error=profile_error />
-                            <Saved show=profile_saved text="Profile saved." />
-                            <button type="submit" class="primary" disabled=move || profile.pending().get()>"Save profile"</button>
+                            <Saved show=profile_saved text=t("Profile saved.") />
+                            <button type="submit" class="primary" disabled=move || profile.pending().get()>{t("Save profile")}</button>
                         </ActionForm>
                     </section>
                     <section class="card" aria-labelledby="email-heading">
-                        <h2 id="email-heading">"Email address"</h2>
-                        <p>"Currently " <strong>{current_email}</strong> ". A notice goes to this address when it changes."</p>
+                        <h2 id="email-heading">{t("Email address")}</h2>
+                        <p>{t("Currently:")} " " <strong>{current_email}</strong> ". " {t("A notice goes to this address when it changes.")}</p>
                         <ActionForm action=email node_ref=email_form attr:class="form">
-                            <label for="email">"New email address"</label>
+                            <label for="email">{t("New email address")}</label>
                             <input id="email" name="email" type="email" autocomplete="email" required />
                             <FieldMessage id="email-error" message=field(email_error, "email") />
-                            <label for="email-current-password">"Current password"</label>
+                            <label for="email-current-password">{t("Current password")}</label>
                             <input id="email-current-password" name="current_password" type="password" autocomplete="current-password" required />
                             <FieldMessage id="email-current-password-error" message=field(email_error, "current_password") />
                             <ErrorBanner id="email-change-error" error=email_error />
-                            <Saved show=email_saved text="Email address changed." />
-                            <button type="submit" class="primary" disabled=move || email.pending().get()>"Change email"</button>
+                            <Saved show=email_saved text=t("Email address changed.") />
+                            <button type="submit" class="primary" disabled=move || email.pending().get()>{t("Change email")}</button>
                         </ActionForm>
                     </section>
                     <section class="card" aria-labelledby="password-heading">
-                        <h2 id="password-heading">"Password"</h2>
-                        <p>"Changing your password signs out every other session."</p>
+                        <h2 id="password-heading">{t("Password")}</h2>
+                        <p>{t("Changing your password signs out every other session.")}</p>
                         <ActionForm action=password node_ref=password_form attr:class="form">
-                            <label for="password-current-password">"Current password"</label>
+                            <label for="password-current-password">{t("Current password")}</label>
                             <input id="password-current-password" name="current_password" type="password" autocomplete="current-password" required />
                             <FieldMessage id="password-current-password-error" message=field(password_error, "current_password") />
-                            <label for="new_password">"New password"</label>
+                            <label for="new_password">{t("New password")}</label>
                             <input
                                 id="new_password"
                                 name="new_password"
@@ -183,8 +184,8 @@ pub fn AccountPage() -> impl IntoView {
                             <StrengthMeter id="new-password-strength" password=new_password />
                             <FieldMessage id="new_password-error" message=field(password_error, "new_password") />
                             <ErrorBanner id="password-change-error" error=password_error />
-                            <Saved show=password_saved text="Password changed. Other sessions were signed out." />
-                            <button type="submit" class="primary" disabled=move || password.pending().get()>"Change password"</button>
+                            <Saved show=password_saved text=t("Password changed. Other sessions were signed out.") />
+                            <button type="submit" class="primary" disabled=move || password.pending().get()>{t("Change password")}</button>
                         </ActionForm>
                     </section>
                 }
@@ -218,12 +219,12 @@ pub fn SecurityPage() -> impl IntoView {
     });
 
     view! {
-        <h1>"Your account"</h1>
+        <h1>{t("Your account")}</h1>
         <AccountTabs />
         <section class="card" aria-labelledby="sessions-heading">
-            <h2 id="sessions-heading">"Active sessions"</h2>
+            <h2 id="sessions-heading">{t("Active sessions")}</h2>
             <ErrorBanner id="sessions-error" error=error />
-            <Transition fallback=|| view! { <p class="loading">"Loading sessions…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">{t("Loading sessions…")}</p> }>
                 {move || Suspend::new(async move {
                     match sessions.await {
                         Err(error) => view! { <ErrorBanner id="sessions-load-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
@@ -231,34 +232,34 @@ pub fn SecurityPage() -> impl IntoView {
                             view! {
                                 <div class="table-wrap">
                                     <table>
-                                        <caption class="visually-hidden">"Sessions signed in to your account"</caption>
+                                        <caption class="visually-hidden">{t("Sessions signed in to your account")}</caption>
                                         <thead>
                                             <tr>
-                                                <th scope="col">"Device"</th>
-                                                <th scope="col">"IP address"</th>
-                                                <th scope="col">"Signed in"</th>
-                                                <th scope="col">"Last seen"</th>
-                                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                                <th scope="col">{t("Device")}</th>
+                                                <th scope="col">{t("IP address")}</th>
+                                                <th scope="col">{t("Signed in")}</th>
+                                                <th scope="col">{t("Last seen")}</th>
+                                                <th scope="col"><span class="visually-hidden">{t("Actions")}</span></th>
                                             </tr>
                                         </thead>
                                         <tbody>
                                             {list
                                                 .into_iter()
                                                 .map(|session| {
-                                                    let label = format!("Sign out {} ({})", session.device, session.ip.clone().unwrap_or_default());
+                                                    let label = tf("Sign out {device} ({ip})", &[("device", &session.device), ("ip", &session.ip.clone().unwrap_or_default())]);
                                                     view! {
                                                         <tr class:current=session.current>
                                                             <td>
                                                                 {session.device.clone()}
-                                                                {session.current.then(|| view! { <span class="badge">"This device"</span> })}
+                                                                {session.current.then(|| view! { <span class="badge">{t("This device")}</span> })}
                                                             </td>
-                                                            <td>{session.ip.clone().unwrap_or_else(|| "unknown".into())}</td>
+                                                            <td>{session.ip.clone().unwrap_or_else(|| t("unknown").to_owned())}</td>
                                                             <td>{format_utc(session.created_at)}</td>
                                                             <td>{format_utc(session.last_seen_at)}</td>
                                                             <td>
                                                                 <ActionForm action=revoke>
                                                                     <input type="hidden" name="id" value=session.id.to_string() />
-                                                                    <button type="submit" class="secondary" aria-label=label>"Sign out"</button>
+                                                                    <button type="submit" class="secondary" aria-label=label>{t("Sign out")}</button>
                                                                 </ActionForm>
                                                             </td>
                                                         </tr>
@@ -275,12 +276,12 @@ pub fn SecurityPage() -> impl IntoView {
                 })}
             </Transition>
             <ActionForm action=revoke_others>
-                <button type="submit" class="primary">"Sign out all other sessions"</button>
+                <button type="submit" class="primary">{t("Sign out all other sessions")}</button>
             </ActionForm>
             <p class="status" role="status" aria-live="polite">
                 {move || match revoke_others.value().get() {
-                    Some(Ok(0)) => Some("There were no other sessions.".to_owned()),
-                    Some(Ok(n)) => Some(format!("Signed out {n} other session(s).")),
+                    Some(Ok(0)) => Some(t("There were no other sessions.").to_owned()),
+                    Some(Ok(n)) => Some(tf("Signed out {count} other session(s).", &[("count", &crate::i18n::format::number(n as i64))])),
                     _ => None,
                 }}
             </p>
@@ -302,19 +303,19 @@ pub fn AccountActivityPage() -> impl IntoView {
     let page = Resource::new(before, my_activity);
 
     view! {
-        <h1>"Your account"</h1>
+        <h1>{t("Your account")}</h1>
         <AccountTabs />
         <section class="card" aria-labelledby="activity-heading">
-            <h2 id="activity-heading">"Activity"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading activity…"</p> }>
+            <h2 id="activity-heading">{t("Activity")}</h2>
+            <Transition fallback=|| view! { <p class="loading">{t("Loading activity…")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Err(error) => view! { <ErrorBanner id="activity-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                        Ok(page) if page.rows.is_empty() => view! { <p class="empty">"No activity yet."</p> }.into_any(),
+                        Ok(page) if page.rows.is_empty() => view! { <p class="empty">{t("No activity yet.")}</p> }.into_any(),
                         Ok(page) => view! {
-                            <ActivityTable caption="Your activity, newest first" rows=page.rows show_ip=true />
+                            <ActivityTable caption=t("Your activity, newest first") rows=page.rows show_ip=true />
                             {page.next_before.map(|next| view! {
-                                <p><a href=format!("/account/activity?before={next}")>"Older activity"</a></p>
+                                <p><a href=format!("/account/activity?before={next}")>{t("Older activity")}</a></p>
                             })}
                         }.into_any(),
                     }
@@ -335,19 +336,19 @@ pub fn ActivityTable(
     view! {
         <div class="table-wrap">
             <table>
-                <caption class="visually-hidden">{caption}</caption>
+                <caption class="visually-hidden">{t(caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"When"</th>
-                        <th scope="col">"What"</th>
-                        <th scope="col">"By"</th>
-                        {show_ip.then(|| view! { <th scope="col">"IP address"</th> })}
+                        <th scope="col">{t("When")}</th>
+                        <th scope="col">{t("What")}</th>
+                        <th scope="col">{t("By")}</th>
+                        {show_ip.then(|| view! { <th scope="col">{t("IP address")}</th> })}
                     </tr>
                 </thead>
                 <tbody>
                     {rows.into_iter().map(|row| {
                         let by = match (row.actor, row.impersonator) {
-                            (Some(actor), Some(admin)) => format!("{actor} (impersonated by {admin})"),
+                            (Some(actor), Some(admin)) => tf("{actor} (impersonated by {admin})", &[("actor", &actor), ("admin", &admin)]),
                             (Some(actor), None) => actor,
                             (None, _) => "—".to_owned(),
                         };

@@ -46,7 +46,7 @@ pub async fn update_profile(
         if known_language {
             Ok(())
         } else {
-            Err("Choose one of the listed languages.".to_owned())
+            Err(crate::i18n::t("Choose one of the listed languages.").to_owned())
         },
     );
     errors.finish()?;
@@ -106,7 +106,7 @@ pub async fn change_email(
     if taken.is_some() {
         return Err(AppError::field(
             "email",
-            "This email address is already in use.",
+            crate::i18n::t("This email address is already in use."),
         ));
     }
     sqlx::query("update users set email = $1, email_canonical = $2, updated_at = $3 where id = $4")
@@ -117,9 +117,10 @@ pub async fn change_email(
         .execute(state.db.pool())
         .await
         .map_err(|error| match error.as_database_error() {
-            Some(db) if db.is_unique_violation() => {
-                AppError::field("email", "This email address is already in use.")
-            }
+            Some(db) if db.is_unique_violation() => AppError::field(
+                "email",
+                crate::i18n::t("This email address is already in use."),
+            ),
             _ => AppError::from(error),
         })?;
 
@@ -129,6 +130,7 @@ pub async fn change_email(
         &caller.user.first_name,
         email.as_str(),
         &state.settings.public_base(),
+        crate::mail::language(&caller.user.language),
     ));
     let details = json!({ "from": caller.user.email, "to": email.as_str() });
     record_own(request, caller, Event::EmailChanged, details).await;
@@ -179,6 +181,7 @@ pub async fn change_password(
         &caller.user.email,
         &caller.user.first_name,
         &state.settings.public_base(),
+        crate::mail::language(&caller.user.language),
     ));
     record_own(
         request,

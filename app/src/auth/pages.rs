@@ -1,6 +1,7 @@
 //! The sign-in page.
 
 use super::Login;
+use crate::i18n::t;
 use crate::public::use_public_info;
 use crate::shell::{hard_navigate, use_current_user, ErrorBanner};
 use leptos::prelude::*;
@@ -37,9 +38,9 @@ pub fn LoginPage() -> impl IntoView {
             })}
         </Suspense>
         <main class="auth-card" id="main">
-            <h1>"Sign in to Gatehouse"</h1>
+            <h1>{t("Sign in to Gatehouse")}</h1>
             <ActionForm action=login attr:class="form" attr:aria-describedby="login-error">
-                <label for="identifier">"Username or email"</label>
+                <label for="identifier">{t("Username or email")}</label>
                 <input
                     id="identifier"
                     name="identifier"
@@ -50,7 +51,7 @@ pub fn LoginPage() -> impl IntoView {
                     required
                     autofocus
                 />
-                <label for="password">"Password"</label>
+                <label for="password">{t("Password")}</label>
                 <input
                     id="password"
                     name="password"
@@ -60,10 +61,10 @@ pub fn LoginPage() -> impl IntoView {
                 />
                 <ErrorBanner id="login-error" error=Signal::derive(error) />
                 <button type="submit" class="primary" disabled=pending>
-                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    {move || if pending.get() { t("Signing in…") } else { t("Sign in") }}
                 </button>
             </ActionForm>
-            <p><a href="/password/forgot">"Forgot password?"</a></p>
+            <p><a href="/password/forgot">{t("Forgot password?")}</a></p>
         </main>
     }
 }

@@ -12,6 +12,26 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
+/// The language to write to a recipient in, from their stored `language` code; English when
+/// the code is not one the interface offers.
+pub fn language(code: &str) -> crate::i18n::Locale {
+    crate::i18n::Locale::from_code(code).unwrap_or_default()
+}
+
+/// The stored language of user `user_id`, for a mail to them.
+pub async fn language_of(
+    state: &crate::context::AppState,
+    user_id: i64,
+) -> Result<crate::i18n::Locale, crate::error::AppError> {
+    use sqlx::Row;
+    let code: String = sqlx::query("select language from users where id = $1")
+        .bind(user_id)
+        .fetch_one(state.db.pool())
+        .await?
+        .try_get("language")?;
+    Ok(language(&code))
+}
+
 /// One message, ready to send.
 #[derive(Debug, Clone)]
 pub struct OutgoingMail {

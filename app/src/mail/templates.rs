@@ -1,7 +1,8 @@
 //! The messages Gatehouse sends: each a plain-text and an HTML part, naming the product and
-//! linking to the panel's public URL.
+//! linking to the panel's public URL. Each is written in the recipient's language.
 
 use super::OutgoingMail;
+use crate::i18n::{t_in, tf_in, Locale};
 use crate::users::validation::PRODUCT_NAME;
 
 /// Escapes text for HTML element content and attribute values.
@@ -52,70 +53,121 @@ fn compose(
     }
 }
 
+/// "Hello {first_name}," in `locale`.
+fn hello(locale: Locale, first_name: &str) -> String {
+    tf_in(
+        locale,
+        "Hello {first_name},",
+        &[("first_name", &first_name)],
+    )
+}
+
 /// Sent to the old address when an account's email changes.
-pub fn email_changed(to: &str, first_name: &str, new_email: &str, base_url: &str) -> OutgoingMail {
+pub fn email_changed(
+    to: &str,
+    first_name: &str,
+    new_email: &str,
+    base_url: &str,
+    locale: Locale,
+) -> OutgoingMail {
     compose(
         to,
-        format!("{PRODUCT_NAME}: your email address was changed"),
-        &format!("Hello {first_name},"),
+        tf_in(
+            locale,
+            "{product}: your email address was changed",
+            &[("product", &PRODUCT_NAME)],
+        ),
+        &hello(locale, first_name),
         &[
-            format!("The email address of your {PRODUCT_NAME} account was changed to {new_email}."),
-            "If you did not make this change, contact your panel administrator at once.".into(),
+            tf_in(
+                locale,
+                "The email address of your {product} account was changed to {new_email}.",
+                &[("product", &PRODUCT_NAME), ("new_email", &new_email)],
+            ),
+            t_in(
+                locale,
+                "If you did not make this change, contact your panel administrator at once.",
+            )
+            .into(),
         ],
         base_url,
     )
 }
 
 /// Sent when an account's password changes.
-pub fn password_changed(to: &str, first_name: &str, base_url: &str) -> OutgoingMail {
+pub fn password_changed(
+    to: &str,
+    first_name: &str,
+    base_url: &str,
+    locale: Locale,
+) -> OutgoingMail {
     compose(
         to,
-        format!("{PRODUCT_NAME}: your password was changed"),
-        &format!("Hello {first_name},"),
+        tf_in(locale, "{product}: your password was changed", &[("product", &PRODUCT_NAME)]),
+        &hello(locale, first_name),
         &[
-            format!("The password of your {PRODUCT_NAME} account was changed and every other session was signed out."),
-            "If you did not make this change, reset your password and contact your panel administrator.".into(),
+            tf_in(
+                locale,
+                "The password of your {product} account was changed and every other session was signed out.",
+                &[("product", &PRODUCT_NAME)],
+            ),
+            t_in(locale, "If you did not make this change, reset your password and contact your panel administrator.").into(),
         ],
         base_url,
     )
 }
 
 /// Sent when two-factor authentication is turned on.
-pub fn two_factor_enabled(to: &str, first_name: &str, base_url: &str) -> OutgoingMail {
+pub fn two_factor_enabled(
+    to: &str,
+    first_name: &str,
+    base_url: &str,
+    locale: Locale,
+) -> OutgoingMail {
     compose(
         to,
-        format!("{PRODUCT_NAME}: two-factor authentication is on"),
-        &format!("Hello {first_name},"),
+        tf_in(locale, "{product}: two-factor authentication is on", &[("product", &PRODUCT_NAME)]),
+        &hello(locale, first_name),
         &[
-            "Two-factor authentication was turned on for your account. Every other session was signed out.".into(),
-            "Keep your recovery codes somewhere safe; each one works once.".into(),
+            t_in(locale, "Two-factor authentication was turned on for your account. Every other session was signed out.").into(),
+            t_in(locale, "Keep your recovery codes somewhere safe; each one works once.").into(),
         ],
         base_url,
     )
 }
 
 /// Sent when two-factor authentication is turned off, by the user or an administrator.
-pub fn two_factor_disabled(to: &str, first_name: &str, base_url: &str) -> OutgoingMail {
+pub fn two_factor_disabled(
+    to: &str,
+    first_name: &str,
+    base_url: &str,
+    locale: Locale,
+) -> OutgoingMail {
     compose(
         to,
-        format!("{PRODUCT_NAME}: two-factor authentication is off"),
-        &format!("Hello {first_name},"),
+        tf_in(locale, "{product}: two-factor authentication is off", &[("product", &PRODUCT_NAME)]),
+        &hello(locale, first_name),
         &[
-            "Two-factor authentication was turned off for your account and other sessions were signed out.".into(),
-            "If you did not ask for this, contact your panel administrator at once.".into(),
+            t_in(locale, "Two-factor authentication was turned off for your account and other sessions were signed out.").into(),
+            t_in(locale, "If you did not ask for this, contact your panel administrator at once.").into(),
         ],
         base_url,
     )
 }
 
 /// Sent when the recovery codes are replaced.
-pub fn recovery_codes_regenerated(to: &str, first_name: &str, base_url: &str) -> OutgoingMail {
+pub fn recovery_codes_regenerated(
+    to: &str,
+    first_name: &str,
+    base_url: &str,
+    locale: Locale,
+) -> OutgoingMail {
     compose(
         to,
-        format!("{PRODUCT_NAME}: new recovery codes"),
-        &format!("Hello {first_name},"),
+        tf_in(locale, "{product}: new recovery codes", &[("product", &PRODUCT_NAME)]),
+        &hello(locale, first_name),
         &[
-            "New recovery codes were created for your account; the old ones no longer work. Other sessions were signed out.".into(),
+            t_in(locale, "New recovery codes were created for your account; the old ones no longer work. Other sessions were signed out.").into(),
         ],
         base_url,
     )
@@ -128,35 +180,46 @@ pub fn password_reset(
     link: &str,
     minutes: i64,
     base_url: &str,
+    locale: Locale,
 ) -> OutgoingMail {
     compose(
         to,
-        format!("{PRODUCT_NAME}: reset your password"),
-        &format!("Hello {first_name},"),
+        tf_in(locale, "{product}: reset your password", &[("product", &PRODUCT_NAME)]),
+        &hello(locale, first_name),
         &[
-            format!("Someone asked to reset the password of your {PRODUCT_NAME} account. To choose a new password, open this link within {minutes} minutes:"),
+            tf_in(
+                locale,
+                "Someone asked to reset the password of your {product} account. To choose a new password, open this link within {minutes} minutes:",
+                &[("product", &PRODUCT_NAME), ("minutes", &minutes)],
+            ),
             link.to_owned(),
-            "If you did not ask for this, ignore this message; your password stays as it is.".into(),
+            t_in(locale, "If you did not ask for this, ignore this message; your password stays as it is.").into(),
         ],
         base_url,
     )
 }
 
 /// Sent after a password was set through a one-time link.
-pub fn password_reset_done(to: &str, first_name: &str, base_url: &str) -> OutgoingMail {
+pub fn password_reset_done(
+    to: &str,
+    first_name: &str,
+    base_url: &str,
+    locale: Locale,
+) -> OutgoingMail {
     compose(
         to,
-        format!("{PRODUCT_NAME}: your password was reset"),
-        &format!("Hello {first_name},"),
+        tf_in(locale, "{product}: your password was reset", &[("product", &PRODUCT_NAME)]),
+        &hello(locale, first_name),
         &[
-            "The password of your account was set through a one-time link, and every session was signed out.".into(),
-            "If you did not do this, contact your panel administrator at once.".into(),
+            t_in(locale, "The password of your account was set through a one-time link, and every session was signed out.").into(),
+            t_in(locale, "If you did not do this, contact your panel administrator at once.").into(),
         ],
         base_url,
     )
 }
 
 /// Sent to a new account made by a sub-user invitation, with the link to set its password.
+/// The account has no language of its own yet: the inviter's is used.
 pub fn invited_to_server(
     to: &str,
     server: &str,
@@ -164,15 +227,29 @@ pub fn invited_to_server(
     link: &str,
     minutes: i64,
     base_url: &str,
+    locale: Locale,
 ) -> OutgoingMail {
     compose(
         to,
-        format!("{PRODUCT_NAME}: you were invited to the server {server}"),
-        "Hello,",
+        tf_in(
+            locale,
+            "{product}: you were invited to the server {server}",
+            &[("product", &PRODUCT_NAME), ("server", &server)],
+        ),
+        t_in(locale, "Hello,"),
         &[
-            format!("{inviter} gave you access to the server \"{server}\" on {PRODUCT_NAME}, and an account was made for this address. To choose your password, open this link within {minutes} minutes:"),
+            tf_in(
+                locale,
+                "{inviter} gave you access to the server \"{server}\" on {product}, and an account was made for this address. To choose your password, open this link within {minutes} minutes:",
+                &[
+                    ("inviter", &inviter),
+                    ("server", &server),
+                    ("product", &PRODUCT_NAME),
+                    ("minutes", &minutes),
+                ],
+            ),
             link.to_owned(),
-            "If you did not expect this, ignore this message.".into(),
+            t_in(locale, "If you did not expect this, ignore this message.").into(),
         ],
         base_url,
     )
@@ -185,13 +262,22 @@ pub fn added_to_server(
     inviter: &str,
     server_link: &str,
     base_url: &str,
+    locale: Locale,
 ) -> OutgoingMail {
     compose(
         to,
-        format!("{PRODUCT_NAME}: you were added to the server {server}"),
-        "Hello,",
+        tf_in(
+            locale,
+            "{product}: you were added to the server {server}",
+            &[("product", &PRODUCT_NAME), ("server", &server)],
+        ),
+        t_in(locale, "Hello,"),
         &[
-            format!("{inviter} gave you access to the server \"{server}\" on {PRODUCT_NAME}. You can open it here:"),
+            tf_in(
+                locale,
+                "{inviter} gave you access to the server \"{server}\" on {product}. You can open it here:",
+                &[("inviter", &inviter), ("server", &server), ("product", &PRODUCT_NAME)],
+            ),
             server_link.to_owned(),
         ],
         base_url,
@@ -209,6 +295,7 @@ mod tests {
             "<b>Eve</b>",
             "e@example.test",
             "https://panel.test",
+            Locale::En,
         );
         assert!(mail.html.contains("&lt;b&gt;Eve&lt;/b&gt;"));
         assert!(mail.text.contains("https://panel.test"));

@@ -4,6 +4,7 @@
 pub mod server;
 
 use crate::error::AppError;
+use crate::i18n::t;
 use crate::shell::{hard_navigate, ErrorBanner, FieldMessage};
 use crate::users::Password;
 use leptos::prelude::*;
@@ -35,18 +36,18 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let sent = move || matches!(action.value().get(), Some(Ok(())));
     view! {
         <main class="auth-card" id="main">
-            <h1>"Forgot your password?"</h1>
-            <p>"Enter the email address of your account and we will send you a link to choose a new password."</p>
+            <h1>{t("Forgot your password?")}</h1>
+            <p>{t("Enter the email address of your account and we will send you a link to choose a new password.")}</p>
             <ActionForm action attr:class="form">
-                <label for="email">"Email"</label>
+                <label for="email">{t("Email")}</label>
                 <input id="email" name="email" type="email" autocomplete="email" required autofocus />
                 <ErrorBanner id="forgot-error" error=error />
                 <p class="status" role="status" aria-live="polite">
-                    {move || sent().then_some("If an account uses that address, a link is on its way. It works for 20 minutes.")}
+                    {move || sent().then(|| t("If an account uses that address, a link is on its way. It works for 20 minutes."))}
                 </p>
-                <button type="submit" class="primary">"Send reset link"</button>
+                <button type="submit" class="primary">{t("Send reset link")}</button>
             </ActionForm>
-            <p><a href="/login">"Back to sign in"</a></p>
+            <p><a href="/login">{t("Back to sign in")}</a></p>
         </main>
     }
 }
@@ -68,11 +69,11 @@ pub fn SetPasswordPage() -> impl IntoView {
     };
     view! {
         <main class="auth-card" id="main">
-            <h1>"Choose a password"</h1>
+            <h1>{t("Choose a password")}</h1>
             <ActionForm action attr:class="form">
                 <input type="hidden" name="token" value=token />
                 <FieldMessage id="token-error" message=field("token") />
-                <label for="password">"New password"</label>
+                <label for="password">{t("New password")}</label>
                 <input
                     id="password"
                     name="password"
@@ -84,7 +85,7 @@ pub fn SetPasswordPage() -> impl IntoView {
                 />
                 <FieldMessage id="password-error" message=field("password") />
                 <ErrorBanner id="set-password-error" error=error />
-                <button type="submit" class="primary">"Set password"</button>
+                <button type="submit" class="primary">{t("Set password")}</button>
             </ActionForm>
         </main>
     }

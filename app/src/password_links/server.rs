@@ -53,7 +53,7 @@ async fn send_reset(
     let now = state.now();
     let Some(user) = sqlx::query(
         r#"
-        select id, email, first_name,
+        select id, email, first_name, language,
                (select max(created_at) from password_tokens t where t.user_id = users.id) as last_token
         from users where email_canonical = $1
         "#,
@@ -80,6 +80,7 @@ async fn send_reset(
         &link(state, &token),
         RESET_LINK_SECS / 60,
         &state.settings.public_base(),
+        crate::mail::language(&user.try_get::<String, _>("language")?),
     ));
     let entry = Entry::new(Event::PasswordResetRequested).subject("user", user_id);
     record(&state.db, now, origin, entry).await;
@@ -134,14 +135,19 @@ pub async fn set_password(
     origin: &Origin,
 ) -> Result<(), AppError> {
     let now = state.now();
-    let invalid = || AppError::field("token", "This link is invalid or has expired.");
+    let invalid = || {
+        AppError::field(
+            "token",
+            crate::i18n::t("This link is invalid or has expired."),
+        )
+    };
     if token.len() != 64 {
         return Err(invalid());
     }
     let token_hash = hash_token(token);
     let owner = sqlx::query(
         r#"
-        select u.id, u.username, u.email, u.first_name
+        select u.id, u.username, u.email, u.first_name, u.language
         from password_tokens t
         join users u on u.id = t.user_id
         where t.token_hash = $1 and t.used_at is null and t.expires_at > $2
@@ -156,6 +162,7 @@ pub async fn set_password(
     let username: String = owner.try_get("username")?;
     let email: String = owner.try_get("email")?;
     let first_name: String = owner.try_get("first_name")?;
+    let language: String = owner.try_get("language")?;
 
     check_new_password(password.expose(), Some(&username), Some(&email))
         .map_err(|message| AppError::field("password", message))?;
@@ -199,6 +206,7 @@ pub async fn set_password(
         &email,
         &first_name,
         &state.settings.public_base(),
+        crate::mail::language(&language),
     ));
     let entry = Entry::new(Event::PasswordSetByLink)
         .actor(user_id, &username)

@@ -4,6 +4,7 @@
 pub mod server;
 
 use crate::error::AppError;
+use crate::i18n::t;
 use crate::public::use_public_info;
 use crate::shell::{hard_navigate, ErrorBanner, FieldMessage};
 use crate::users::Password;
@@ -63,21 +64,21 @@ pub fn SetupPage() -> impl IntoView {
             })}
         </Suspense>
         <main class="auth-card" id="main">
-            <h1>"Set up Gatehouse"</h1>
+            <h1>{t("Set up Gatehouse")}</h1>
             <p>
-                "Create the first administrator. The setup token is printed in the server's log."
+                {t("Create the first administrator. The setup token is printed in the server's log.")}
             </p>
             <ActionForm action=create attr:class="form">
-                <label for="token">"Setup token"</label>
+                <label for="token">{t("Setup token")}</label>
                 <input id="token" name="token" type="text" autocomplete="off" required />
                 <FieldMessage id="token-error" message=field("token") />
-                <label for="username">"Username"</label>
+                <label for="username">{t("Username")}</label>
                 <input id="username" name="username" type="text" autocomplete="username" required />
                 <FieldMessage id="username-error" message=field("username") />
-                <label for="email">"Email"</label>
+                <label for="email">{t("Email")}</label>
                 <input id="email" name="email" type="email" autocomplete="email" required />
                 <FieldMessage id="email-error" message=field("email") />
-                <label for="first_name">"First name"</label>
+                <label for="first_name">{t("First name")}</label>
                 <input
                     id="first_name"
                     name="first_name"
@@ -86,7 +87,7 @@ pub fn SetupPage() -> impl IntoView {
                     required
                 />
                 <FieldMessage id="first_name-error" message=field("first_name") />
-                <label for="last_name">"Last name"</label>
+                <label for="last_name">{t("Last name")}</label>
                 <input
                     id="last_name"
                     name="last_name"
@@ -95,7 +96,7 @@ pub fn SetupPage() -> impl IntoView {
                     required
                 />
                 <FieldMessage id="last_name-error" message=field("last_name") />
-                <label for="password">"Password"</label>
+                <label for="password">{t("Password")}</label>
                 <input
                     id="password"
                     name="password"
@@ -107,7 +108,7 @@ pub fn SetupPage() -> impl IntoView {
                 <FieldMessage id="password-error" message=field("password") />
                 <ErrorBanner id="setup-error" error=error />
                 <button type="submit" class="primary" disabled=pending>
-                    "Create administrator"
+                    {t("Create administrator")}
                 </button>
             </ActionForm>
         </main>

@@ -101,7 +101,10 @@ pub async fn create_first_admin(
 ) -> Result<i64, AppError> {
     let Some(taken) = state.setup_token.take_if(token) else {
         if state.setup_token.is_open() {
-            return Err(AppError::field("token", "This setup token is not valid."));
+            return Err(AppError::field(
+                "token",
+                crate::i18n::t("This setup token is not valid."),
+            ));
         }
         return Err(AppError::NotFound);
     };

@@ -267,7 +267,7 @@ fn NotFound() -> impl IntoView {
     }
 }
 
-/// An error for the whole form, announced to screen readers.
+/// An error for the whole form, announced to screen readers, in the page's language.
 #[component]
 pub fn ErrorBanner(
     #[prop(into)] id: String,
@@ -294,7 +294,8 @@ pub fn FieldMessage(
 }
 
 /// The "delete this" part of an editor: a danger button that asks first, moves the focus to
-/// the confirmation, and shows why the server refused (an in-use count, say).
+/// the confirmation, and shows why the server refused (an in-use count, say). The texts are
+/// the English keys (or already translated with `t`); they are shown in the page's language.
 #[component]
 pub fn DeleteSection(
     /// Prefix of the element ids, such as `node`.
@@ -364,14 +365,14 @@ pub fn DeleteSection(
     };
     view! {
         <section class="card" aria-labelledby=format!("{id}-delete-heading") on:keydown=on_key>
-            <h2 id=format!("{id}-delete-heading")>{title}</h2>
-            <p class="muted">{note}</p>
+            <h2 id=format!("{id}-delete-heading")>{t(title)}</h2>
+            <p class="muted">{t(note)}</p>
             <Show
                 when=move || confirming.get()
-                fallback=move || view! { <button type="button" class="danger" node_ref=delete_button on:click=move |_| confirming.set(true)>{title}</button> }
+                fallback=move || view! { <button type="button" class="danger" node_ref=delete_button on:click=move |_| confirming.set(true)>{t(title)}</button> }
             >
                 <div role="alertdialog" aria-labelledby=format!("{id}-delete-heading") aria-describedby=format!("{id}-delete-question")>
-                    <p id=format!("{id}-delete-question")>{question}</p>
+                    <p id=format!("{id}-delete-question")>{t(question)}</p>
                     <div class="actions">
                         <button type="button" class="danger" node_ref=confirm_button disabled=move || pending.get() on:click=move |_| on_confirm.run(())>{t("Confirm delete")}</button>
                         <button type="button" class="secondary" node_ref=cancel_button on:click=move |_| confirming.set(false)>{t("Cancel")}</button>

@@ -201,6 +201,7 @@ pub async fn create(
             &link,
             ttl / 60,
             &state.settings.public_base(),
+            crate::i18n::current(),
         )
     } else {
         templates::added_to_server(
@@ -209,6 +210,7 @@ pub async fn create(
             &caller.user.username,
             &server_link,
             &state.settings.public_base(),
+            crate::mail::language_of(state, user_id).await?,
         )
     };
     state.mailer.send_later(mail);

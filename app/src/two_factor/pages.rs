@@ -5,6 +5,7 @@ use super::{
     StartTwoFactor, VerifyTwoFactor,
 };
 use crate::error::AppError;
+use crate::i18n::{t, tf};
 use crate::shell::{hard_navigate, ErrorBanner, FieldMessage};
 use leptos::prelude::*;
 
@@ -29,19 +30,19 @@ pub fn TwoFactorCheckpointPage() -> impl IntoView {
 
     view! {
         <main class="auth-card" id="main">
-            <h1>"Two-factor authentication"</h1>
+            <h1>{t("Two-factor authentication")}</h1>
             <Show
                 when=move || !expired()
                 fallback=|| {
                     view! {
-                        <p role="alert">"This sign-in has expired or too many codes were wrong. Please sign in again."</p>
-                        <p><a href="/login">"Sign in again"</a></p>
+                        <p role="alert">{t("This sign-in has expired or too many codes were wrong. Please sign in again.")}</p>
+                        <p><a href="/login">{t("Sign in again")}</a></p>
                     }
                 }
             >
-                <p>"Enter the code from your authenticator app, or one of your recovery codes."</p>
+                <p>{t("Enter the code from your authenticator app, or one of your recovery codes.")}</p>
                 <ActionForm action=verify attr:class="form">
-                    <label for="code">"Authentication code"</label>
+                    <label for="code">{t("Authentication code")}</label>
                     <input
                         id="code"
                         name="code"
@@ -57,7 +58,7 @@ pub fn TwoFactorCheckpointPage() -> impl IntoView {
                     />
                     <FieldMessage id="code-error" message=code_error />
                     <ErrorBanner id="two-factor-error" error=other_error />
-                    <button type="submit" class="primary" disabled=pending>"Verify"</button>
+                    <button type="submit" class="primary" disabled=pending>{t("Verify")}</button>
                 </ActionForm>
             </Show>
         </main>
@@ -82,15 +83,15 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
     };
     view! {
         <div class="recovery-codes">
-            <p><strong>"Save these recovery codes now."</strong> " Each works once, and they will not be shown again."</p>
-            <ol aria-label="Recovery codes">
+            <p><strong>{t("Save these recovery codes now.")}</strong> " " {t("Each works once, and they will not be shown again.")}</p>
+            <ol aria-label=t("Recovery codes")>
                 {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
             </ol>
             <div class="actions">
-                <button type="button" class="secondary" on:click=copy>"Copy codes"</button>
-                <a class="button secondary" href=download download="gatehouse-recovery-codes.txt">"Download codes"</a>
+                <button type="button" class="secondary" on:click=copy>{t("Copy codes")}</button>
+                <a class="button secondary" href=download download="gatehouse-recovery-codes.txt">{t("Download codes")}</a>
             </div>
-            <p class="status" role="status" aria-live="polite">{move || copied.get().then_some("Copied to the clipboard.")}</p>
+            <p class="status" role="status" aria-live="polite">{move || copied.get().then(|| t("Copied to the clipboard."))}</p>
         </div>
     }
 }
@@ -107,10 +108,10 @@ fn PasswordAndCode(
         Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
     };
     view! {
-        <label for=code_id.clone()>"Authentication code"</label>
+        <label for=code_id.clone()>{t("Authentication code")}</label>
         <input id=code_id.clone() name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required />
         <FieldMessage id=format!("{code_id}-error") message=field("code") />
-        <label for=password_id.clone()>"Password"</label>
+        <label for=password_id.clone()>{t("Password")}</label>
         <input id=password_id.clone() name="password" type="password" autocomplete="current-password" required />
         <FieldMessage id=format!("{password_id}-error") message=field("password") />
     }
@@ -140,51 +141,51 @@ pub fn TwoFactorSection() -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby="two-factor-heading">
-            <h2 id="two-factor-heading">"Two-factor authentication"</h2>
+            <h2 id="two-factor-heading">{t("Two-factor authentication")}</h2>
             {move || confirm.value().get().and_then(Result::ok).map(|codes| view! { <RecoveryCodes codes /> })}
             {move || regenerate.value().get().and_then(Result::ok).map(|codes| view! { <RecoveryCodes codes /> })}
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
                         Err(error) => view! { <ErrorBanner id="two-factor-status-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
                         Ok(state) if state.enabled => view! {
-                            <p>"Two-factor authentication is " <strong>"on"</strong> ". " {format!("{} recovery codes left.", state.recovery_codes_left)}</p>
+                            <p><strong>{t("Two-factor authentication is on.")}</strong> " " {tf("{count} recovery codes left.", &[("count", &state.recovery_codes_left)])}</p>
                             <details>
-                                <summary>"Regenerate recovery codes"</summary>
+                                <summary>{t("Regenerate recovery codes")}</summary>
                                 <ActionForm action=regenerate attr:class="form">
                                     <PasswordAndCode prefix="regenerate" error=regenerate_error />
                                     <ErrorBanner id="regenerate-error" error=regenerate_error />
-                                    <button type="submit" class="primary">"Regenerate recovery codes"</button>
+                                    <button type="submit" class="primary">{t("Regenerate recovery codes")}</button>
                                 </ActionForm>
                             </details>
                             <details>
-                                <summary>"Disable two-factor"</summary>
+                                <summary>{t("Disable two-factor")}</summary>
                                 <ActionForm action=disable attr:class="form">
                                     <PasswordAndCode prefix="disable" error=disable_error />
                                     <ErrorBanner id="disable-error" error=disable_error />
-                                    <button type="submit" class="danger">"Disable two-factor"</button>
+                                    <button type="submit" class="danger">{t("Disable two-factor")}</button>
                                 </ActionForm>
                             </details>
                         }.into_any(),
                         Ok(_) => view! {
-                            <p>"Two-factor authentication is " <strong>"off"</strong> ". Turn it on to ask for a code from an authenticator app at every sign-in."</p>
+                            <p><strong>{t("Two-factor authentication is off.")}</strong> " " {t("Turn it on to ask for a code from an authenticator app at every sign-in.")}</p>
                             {move || match start.value().get() {
                                 Some(Ok(enrolment)) => view! {
                                     <div class="enrolment">
-                                        <p>"Scan this code with your authenticator app, or type the secret in by hand."</p>
-                                        <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=enrolment.qr_svg.clone()></div>
-                                        <p>"Secret: " <code id="totp-secret">{enrolment.secret.clone()}</code></p>
+                                        <p>{t("Scan this code with your authenticator app, or type the secret in by hand.")}</p>
+                                        <div class="qr" role="img" aria-label=t("QR code for your authenticator app") inner_html=enrolment.qr_svg.clone()></div>
+                                        <p>{t("Secret:")} " " <code id="totp-secret">{enrolment.secret.clone()}</code></p>
                                         <ActionForm action=confirm attr:class="form">
                                             <PasswordAndCode prefix="confirm" error=confirm_error />
                                             <ErrorBanner id="confirm-error" error=confirm_error />
-                                            <button type="submit" class="primary">"Confirm and turn on"</button>
+                                            <button type="submit" class="primary">{t("Confirm and turn on")}</button>
                                         </ActionForm>
                                     </div>
                                 }.into_any(),
                                 _ => view! {
                                     <ActionForm action=start>
                                         <ErrorBanner id="start-error" error=start_error />
-                                        <button type="submit" class="primary">"Enable two-factor"</button>
+                                        <button type="submit" class="primary">{t("Enable two-factor")}</button>
                                     </ActionForm>
                                 }.into_any(),
                             }}

@@ -236,7 +236,7 @@ pub async fn verify_checkpoint(
         }
         return Err(AppError::field(
             "code",
-            "That code is not valid. Try the newest code.",
+            crate::i18n::t("That code is not valid. Try the newest code."),
         ));
     }
 
@@ -290,7 +290,7 @@ pub async fn status(state: &AppState, caller: &Caller) -> Result<TwoFactorStatus
 pub async fn start_enrolment(state: &AppState, caller: &Caller) -> Result<Enrolment, AppError> {
     if status(state, caller).await?.enabled {
         return Err(AppError::Conflict {
-            message: "Two-factor authentication is already on.".into(),
+            message: crate::i18n::t("Two-factor authentication is already on.").into(),
         });
     }
     let secret = totp::new_secret();
@@ -343,20 +343,20 @@ pub async fn confirm_enrolment(
     .await?;
     if row.try_get::<Option<String>, _>("totp_secret")?.is_some() {
         return Err(AppError::Conflict {
-            message: "Two-factor authentication is already on.".into(),
+            message: crate::i18n::t("Two-factor authentication is already on.").into(),
         });
     }
     let pending: Option<String> = row.try_get("totp_pending_secret")?;
     let since: i64 = row.try_get("totp_pending_since")?;
     let Some(secret) = pending.filter(|_| since > now - ENROLMENT_SECS) else {
         return Err(AppError::Conflict {
-            message: "The set-up expired. Start again.".into(),
+            message: crate::i18n::t("The set-up expired. Start again.").into(),
         });
     };
     let Some(step) = totp::matching_step(&secret, code.trim(), now) else {
         return Err(AppError::field(
             "code",
-            "That code is not valid. Try the newest code.",
+            crate::i18n::t("That code is not valid. Try the newest code."),
         ));
     };
 
@@ -375,7 +375,7 @@ pub async fn confirm_enrolment(
     .await?;
     if enabled.rows_affected() != 1 {
         return Err(AppError::Conflict {
-            message: "The set-up changed meanwhile. Start again.".into(),
+            message: crate::i18n::t("The set-up changed meanwhile. Start again.").into(),
         });
     }
     let codes = replace_recovery_codes(&mut tx, caller.user.id).await?;
@@ -403,7 +403,7 @@ async fn check_password_and_code(
         .try_get("totp_secret")?;
     let Some(secret) = secret else {
         return Err(AppError::Conflict {
-            message: "Two-factor authentication is off.".into(),
+            message: crate::i18n::t("Two-factor authentication is off.").into(),
         });
     };
     if accept_totp(state, caller.user.id, &secret, code.trim()).await? {
@@ -411,7 +411,7 @@ async fn check_password_and_code(
     } else {
         Err(AppError::field(
             "code",
-            "That code is not valid. Try the newest code.",
+            crate::i18n::t("That code is not valid. Try the newest code."),
         ))
     }
 }
@@ -495,16 +495,18 @@ pub async fn force_disable(
     }
     tx.commit().await?;
     if was_on {
-        let row = sqlx::query("select email, first_name from users where id = $1")
+        let row = sqlx::query("select email, first_name, language from users where id = $1")
             .bind(user_id)
             .fetch_one(state.db.pool())
             .await?;
         let email: String = row.try_get("email")?;
         let first_name: String = row.try_get("first_name")?;
+        let language: String = row.try_get("language")?;
         state.mailer.send_later(templates::two_factor_disabled(
             &email,
             &first_name,
             &state.settings.public_base(),
+            crate::mail::language(&language),
         ));
         let mut entry = Entry::new(Event::TwoFactorDisabledByAdmin).subject("user", user_id);
         entry.actor = actor;
@@ -516,12 +518,13 @@ pub async fn force_disable(
 fn notify(
     state: &AppState,
     caller: &Caller,
-    template: fn(&str, &str, &str) -> crate::mail::OutgoingMail,
+    template: fn(&str, &str, &str, crate::i18n::Locale) -> crate::mail::OutgoingMail,
 ) {
     state.mailer.send_later(template(
         &caller.user.email,
         &caller.user.first_name,
         &state.settings.public_base(),
+        crate::mail::language(&caller.user.language),
     ));
 }
 

@@ -283,6 +283,7 @@ async fn mail_password_link(state: &AppState, user_id: i64) -> Result<(), AppErr
         &link,
         ttl / 60,
         &state.settings.public_base(),
+        crate::mail::language(&user.language),
     ));
     Ok(())
 }
@@ -362,6 +363,7 @@ pub async fn update(
             &target.first_name,
             email.as_str(),
             &state.settings.public_base(),
+            crate::mail::language(&input.language),
         ));
     }
     let details = json!({

@@ -95,10 +95,16 @@ async fn insert(
     let mut errors = FieldErrors::default();
     for row in &taken {
         if row.try_get::<i64, _>("username_taken")? == 1 {
-            errors.check::<()>("username", Err("This username is already taken.".into()));
+            errors.check::<()>(
+                "username",
+                Err(crate::i18n::t("This username is already taken.").into()),
+            );
         }
         if row.try_get::<i64, _>("email_taken")? == 1 {
-            errors.check::<()>("email", Err("This email address is already in use.".into()));
+            errors.check::<()>(
+                "email",
+                Err(crate::i18n::t("This email address is already in use.").into()),
+            );
         }
     }
     errors.finish()?;
@@ -125,7 +131,10 @@ async fn insert(
     .await
     .map_err(|error| match error.as_database_error() {
         Some(db) if db.is_unique_violation() => AppError::Conflict {
-            message: "This username or email address was just taken. Choose another.".into(),
+            message: crate::i18n::t(
+                "This username or email address was just taken. Choose another.",
+            )
+            .into(),
         },
         _ => AppError::from(error),
     })?;

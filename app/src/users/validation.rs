@@ -62,19 +62,22 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let value = raw.trim();
         if has_control(value) {
-            return Err("Usernames cannot contain control characters.".into());
+            return Err(crate::i18n::t("Usernames cannot contain control characters.").into());
         }
         let length = value.chars().count();
         if !(3..=32).contains(&length) {
-            return Err("Usernames are 3 to 32 characters long.".into());
+            return Err(crate::i18n::t("Usernames are 3 to 32 characters long.").into());
         }
         let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c);
         if !value.chars().all(allowed) {
-            return Err("Use lower-case letters, digits, and the characters _ . - only.".into());
+            return Err(crate::i18n::t(
+                "Use lower-case letters, digits, and the characters _ . - only.",
+            )
+            .into());
         }
         let alphanumeric = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
         if !alphanumeric(value.chars().next()) || !alphanumeric(value.chars().last()) {
-            return Err("Usernames start and end with a letter or digit.".into());
+            return Err(crate::i18n::t("Usernames start and end with a letter or digit.").into());
         }
         Ok(Self(value.to_owned()))
     }
@@ -99,20 +102,22 @@ impl EmailAddress {
         // CR and LF are control characters: refusing them here keeps every address safe to put
         // into a mail header.
         if has_control(value) {
-            return Err("Email addresses cannot contain control characters.".into());
+            return Err(
+                crate::i18n::t("Email addresses cannot contain control characters.").into(),
+            );
         }
         if value.is_empty() {
-            return Err("Enter an email address.".into());
+            return Err(crate::i18n::t("Enter an email address.").into());
         }
         if value.len() > 254 {
-            return Err("Email addresses are at most 254 characters long.".into());
+            return Err(crate::i18n::t("Email addresses are at most 254 characters long.").into());
         }
         let Some((local, domain)) = value.rsplit_once('@') else {
-            return Err("Enter an email address like name@example.com.".into());
+            return Err(crate::i18n::t("Enter an email address like name@example.com.").into());
         };
         // Only addresses every mail relay accepts, so security notices always go out.
         if !local_part_ok(local) || !domain_ok(domain) {
-            return Err("Enter an email address like name@example.com.".into());
+            return Err(crate::i18n::t("Enter an email address like name@example.com.").into());
         }
         Ok(Self(value.to_owned()))
     }
@@ -136,14 +141,14 @@ impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let value = raw.trim();
         if has_control(value) {
-            return Err("Names cannot contain control characters.".into());
+            return Err(crate::i18n::t("Names cannot contain control characters.").into());
         }
         let length = value.chars().count();
         if length == 0 {
-            return Err("Enter a name.".into());
+            return Err(crate::i18n::t("Enter a name.").into());
         }
         if length > 100 {
-            return Err("Names are at most 100 characters long.".into());
+            return Err(crate::i18n::t("Names are at most 100 characters long.").into());
         }
         Ok(Self(value.to_owned()))
     }
@@ -225,17 +230,20 @@ pub fn check_new_password(
 ) -> Result<(), String> {
     let length = password.chars().count();
     if length < 8 {
-        return Err("Use at least 8 characters.".into());
+        return Err(crate::i18n::t("Use at least 8 characters.").into());
     }
     if length > MAX_PASSWORD_CHARS {
-        return Err(format!("Use at most {MAX_PASSWORD_CHARS} characters."));
+        return Err(crate::i18n::tf(
+            "Use at most {max} characters.",
+            &[("max", &MAX_PASSWORD_CHARS)],
+        ));
     }
     if password.contains('\0') {
-        return Err("Passwords cannot contain NUL characters.".into());
+        return Err(crate::i18n::t("Passwords cannot contain NUL characters.").into());
     }
     let lowered = password.to_lowercase();
     if COMMON_PASSWORDS.contains(&lowered.as_str()) {
-        return Err("This password is too common; choose another.".into());
+        return Err(crate::i18n::t("This password is too common; choose another.").into());
     }
     let context = [Some(PRODUCT_NAME), username, email];
     if context
@@ -243,7 +251,10 @@ pub fn check_new_password(
         .flatten()
         .any(|word| !word.is_empty() && lowered == word.to_lowercase())
     {
-        return Err("The password cannot be your username, email or the product name.".into());
+        return Err(crate::i18n::t(
+            "The password cannot be your username, email or the product name.",
+        )
+        .into());
     }
     Ok(())
 }

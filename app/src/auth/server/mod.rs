@@ -159,7 +159,10 @@ pub async fn require_password(
     if check_password_of(&request.state, caller.user.id, password, &request.origin).await? {
         Ok(())
     } else {
-        Err(AppError::field(field, "The password is not correct."))
+        Err(AppError::field(
+            field,
+            crate::i18n::t("The password is not correct."),
+        ))
     }
 }
 

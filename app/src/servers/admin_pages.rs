@@ -7,6 +7,8 @@ use super::admin::{
     TransferServer, UpdateServer,
 };
 use crate::accounts::display::format_utc;
+use crate::i18n::format::number as show_number;
+use crate::i18n::{t, tf};
 use crate::permissions::AdminPermission;
 use crate::shell::{hard_navigate, use_signed_in_user, DeleteSection, ErrorBanner, FieldMessage};
 use leptos::prelude::*;
@@ -40,37 +42,37 @@ pub fn AdminServersPage() -> impl IntoView {
         |(q, after)| admin_list_servers(Some(q), after),
     );
     view! {
-        <h1>"Servers"</h1>
-        <p><A href="/admin">"Administration"</A></p>
+        <h1>{t("Servers")}</h1>
+        <p><A href="/admin">{t("Administration")}</A></p>
         {can(AdminPermission::ServersCreate).then(|| view! {
-            <p><A href="/admin/servers/new" attr:class="button primary">"New server"</A></p>
+            <p><A href="/admin/servers/new" attr:class="button primary">{t("New server")}</A></p>
         })}
         <form method="get" action="/admin/servers" class="search" role="search">
-            <label for="server-search">"Filter by name"</label>
+            <label for="server-search">{t("Filter by name")}</label>
             <input id="server-search" name="q" type="search" prop:value=query />
-            <button type="submit" class="secondary">"Filter"</button>
+            <button type="submit" class="secondary">{t("Filter")}</button>
         </form>
-        <Transition fallback=|| view! { <p class="loading">"Loading servers…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading servers…")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(error) => view! { <ErrorBanner id="servers-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                    Ok(page) if page.rows.is_empty() => view! { <p class="empty">"No servers found."</p> }.into_any(),
+                    Ok(page) if page.rows.is_empty() => view! { <p class="empty">{t("No servers found.")}</p> }.into_any(),
                     Ok(page) => view! {
                         <div class="table-wrap">
                             <table>
-                                <caption class="visually-hidden">"Servers"</caption>
+                                <caption class="visually-hidden">{t("Servers")}</caption>
                                 <thead><tr>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Owner"</th>
-                                    <th scope="col">"Node"</th>
-                                    <th scope="col">"Address"</th>
+                                    <th scope="col">{t("Name")}</th>
+                                    <th scope="col">{t("Owner")}</th>
+                                    <th scope="col">{t("Node")}</th>
+                                    <th scope="col">{t("Address")}</th>
                                 </tr></thead>
                                 <tbody>
                                     {page.rows.into_iter().map(|server| view! {
                                         <tr>
                                             <td>
                                                 <a href=format!("/admin/servers/{}", server.id)>{server.name}</a>
-                                                {server.suspended.then(|| view! { <span class="badge">"Suspended"</span> })}
+                                                {server.suspended.then(|| view! { <span class="badge">{t("Suspended")}</span> })}
                                             </td>
                                             <td>{server.owner}</td>
                                             <td>{server.node}</td>
@@ -81,7 +83,7 @@ pub fn AdminServersPage() -> impl IntoView {
                             </table>
                         </div>
                         {page.next_after.map(|next| view! {
-                            <p><a href=move || format!("/admin/servers?q={}&after={}", encode_query(&query()), next)>"Next page"</a></p>
+                            <p><a href=move || format!("/admin/servers?q={}&after={}", encode_query(&query()), next)>{t("Next page")}</a></p>
                         })}
                     }.into_any(),
                 }
@@ -121,8 +123,8 @@ pub fn AdminServerEditorPage() -> impl IntoView {
     });
     let choices = Resource::new(|| (), |_| server_choices());
     view! {
-        <p><A href="/admin/servers">"All servers"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <p><A href="/admin/servers">{t("All servers")}</A></p>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match (server.await, choices.await) {
                     (Err(error), _) | (_, Err(error)) => view! { <ErrorBanner id="server-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
@@ -352,39 +354,39 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
 
     view! {
         <h1>{move || match heading.get() {
-            Some(name) => format!("Server {name}"),
-            None => "New server".to_owned(),
+            Some(name) => tf("Server {name}", &[("name", &name)]),
+            None => t("New server").to_owned(),
         }}</h1>
-        {id.map(|id| view! { <p><a href=format!("/servers/{id}")>"Open the server's own page"</a></p> })}
+        {id.map(|id| view! { <p><a href=format!("/servers/{id}")>{t("Open the server's own page")}</a></p> })}
         {view! { <form class="form card wide" on:submit=save>
             {view! {
-            <h2>"Details"</h2>
-            <label for="server-name">"Name"</label>
+            <h2>{t("Details")}</h2>
+            <label for="server-name">{t("Name")}</label>
             <input id="server-name" type="text" required disabled=!can_save aria-describedby="server-name-error" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
             <FieldMessage id="server-name-error" message=field("name") />
-            <label for="server-description">"Description"</label>
+            <label for="server-description">{t("Description")}</label>
             <textarea id="server-description" disabled=!can_save aria-describedby="server-description-error" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
             <FieldMessage id="server-description-error" message=field("description") />
-            <label for="server-owner">"Owner"</label>
+            <label for="server-owner">{t("Owner")}</label>
             <input id="server-owner" type="text" required autocomplete="off" disabled=!can_save aria-describedby="server-owner-hint server-owner-error" prop:value=owner on:input=move |ev| owner.set(event_target_value(&ev)) />
-            <p id="server-owner-hint" class="muted">"The owner's username or email address."</p>
+            <p id="server-owner-hint" class="muted">{t("The owner's username or email address.")}</p>
             <FieldMessage id="server-owner-error" message=field("owner") />
 
             }.into_any()}
             {view! {
-            <h2>"Node and address"</h2>
-            <label for="server-node">"Node"</label>
+            <h2>{t("Node and address")}</h2>
+            <label for="server-node">{t("Node")}</label>
             <select id="server-node" required disabled=editing || !can_save aria-describedby="server-node-hint server-node-error" on:change=move |ev| {
                 node_id.set(event_target_value(&ev).parse().ok());
                 allocation_id.set(None);
             }>
-                <option value="" selected=move || node_id.get().is_none()>"Choose a node"</option>
+                <option value="" selected=move || node_id.get().is_none()>{t("Choose a node")}</option>
                 {node_options.into_iter().map(|node| {
                     let node_key = node.id;
                     let label = if node.maintenance {
-                        format!("{} (maintenance)", node.name)
+                        tf("{name} (maintenance)", &[("name", &node.name)])
                     } else {
-                        format!("{} ({} free address(es))", node.name, node.free.len())
+                        tf("{name} ({count} free address(es))", &[("name", &node.name), ("count", &show_number(node.free.len() as i64))])
                     };
                     view! {
                         <option value=node_key.to_string() disabled=!editing && node.maintenance selected=move || node_id.get() == Some(node_key)>{label}</option>
@@ -392,14 +394,14 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
                 }).collect_view()}
             </select>
             <p id="server-node-hint" class="muted">{if editing {
-                "A server moves to another node with a transfer, below."
+                t("A server moves to another node with a transfer, below.")
             } else {
-                "Nodes in maintenance take no new servers."
+                t("Nodes in maintenance take no new servers.")
             }}</p>
             <FieldMessage id="server-node-error" message=field("node_id") />
-            <label for="server-allocation">"Address"</label>
+            <label for="server-allocation">{t("Address")}</label>
             <select id="server-allocation" required disabled=move || !can_allocation || node_id.get().is_none() aria-describedby="server-allocation-hint server-allocation-error" on:change=move |ev| allocation_id.set(event_target_value(&ev).parse().ok())>
-                <option value="" selected=move || allocation_id.get().is_none()>"Choose an address"</option>
+                <option value="" selected=move || allocation_id.get().is_none()>{t("Choose an address")}</option>
                 {move || allocations().into_iter().map(|allocation| {
                     let allocation_key = allocation.id;
                     view! {
@@ -409,23 +411,23 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
             </select>
             <p id="server-allocation-hint" class="muted">{move || {
                 if node_id.get().is_none() {
-                    "Choose a node first."
+                    t("Choose a node first.").to_owned()
                 } else if allocations().is_empty() {
-                    "This node has no free address. Add allocations on the node's page."
+                    t("This node has no free address. Add allocations on the node's page.").to_owned()
                 } else if !can_allocation {
-                    "Changing the address needs the servers.allocations permission."
+                    tf("Changing the address needs the {permission} permission.", &[("permission", &"servers.allocations")])
                 } else {
-                    "Only free addresses on the node are offered."
+                    t("Only free addresses on the node are offered.").to_owned()
                 }
             }}</p>
             <FieldMessage id="server-allocation-error" message=field("allocation_id") />
 
             }.into_any()}
             {view! {
-            <h2>"Egg and startup"</h2>
-            <label for="server-egg">"Egg"</label>
+            <h2>{t("Egg and startup")}</h2>
+            <label for="server-egg">{t("Egg")}</label>
             <select id="server-egg" required disabled=!can_variables aria-describedby="server-egg-error" on:change=on_egg_change>
-                <option value="" selected=move || egg_id.get().is_none()>"Choose an egg"</option>
+                <option value="" selected=move || egg_id.get().is_none()>{t("Choose an egg")}</option>
                 {nests.into_iter().map(|(nest, list)| view! {
                     <optgroup label=nest>
                         {list.into_iter().map(|(egg_key, egg_name)| view! {
@@ -434,11 +436,11 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
                     </optgroup>
                 }).collect_view()}
             </select>
-            {(!can_variables).then(|| view! { <p class="muted">"Changing the egg or the variables needs the servers.variables permission."</p> })}
+            {(!can_variables).then(|| view! { <p class="muted">{tf("Changing the egg or the variables needs the {permission} permission.", &[("permission", &"servers.variables")])}</p> })}
             <FieldMessage id="server-egg-error" message=field("egg_id") />
-            <label for="server-image">"Docker image"</label>
+            <label for="server-image">{t("Docker image")}</label>
             <select id="server-image" required disabled=move || !can_save || egg_id.get().is_none() aria-describedby="server-image-error" on:change=move |ev| docker_image.set(event_target_value(&ev))>
-                <option value="" selected=move || docker_image.get().is_empty()>"Choose an image"</option>
+                <option value="" selected=move || docker_image.get().is_empty()>{t("Choose an image")}</option>
                 {move || images().into_iter().map(|image| {
                     let value = image.clone();
                     let chosen = image.clone();
@@ -451,24 +453,24 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
 
             }.into_any()}
             {view! {
-            <h2>"Limits"</h2>
-            <label for="server-memory">"Memory (MiB)"</label>
+            <h2>{t("Limits")}</h2>
+            <label for="server-memory">{t("Memory (MiB)")}</label>
             <input id="server-memory" type="number" min="1" required disabled=!can_save aria-describedby="server-memory-error" prop:value=memory_mb on:input=move |ev| memory_mb.set(event_target_value(&ev)) />
             <FieldMessage id="server-memory-error" message=field("memory_mb") />
-            <label for="server-disk">"Disk (MiB)"</label>
+            <label for="server-disk">{t("Disk (MiB)")}</label>
             <input id="server-disk" type="number" min="1" required disabled=!can_save aria-describedby="server-disk-error" prop:value=disk_mb on:input=move |ev| disk_mb.set(event_target_value(&ev)) />
             <FieldMessage id="server-disk-error" message=field("disk_mb") />
-            <label for="server-cpu">"CPU (%)"</label>
+            <label for="server-cpu">{t("CPU (%)")}</label>
             <input id="server-cpu" type="number" min="0" required disabled=!can_save aria-describedby="server-cpu-hint server-cpu-error" prop:value=cpu_percent on:input=move |ev| cpu_percent.set(event_target_value(&ev)) />
-            <p id="server-cpu-hint" class="muted">"100 is one full core."</p>
+            <p id="server-cpu-hint" class="muted">{t("100 is one full core.")}</p>
             <FieldMessage id="server-cpu-error" message=field("cpu_percent") />
 
             }.into_any()}
             {view! {
-            <h2>"Backups"</h2>
-            <label for="server-backup">"Backup configuration"</label>
+            <h2>{t("Backups")}</h2>
+            <label for="server-backup">{t("Backup configuration")}</label>
             <select id="server-backup" disabled=!can_save aria-describedby="server-backup-error" on:change=move |ev| backup_id.set(event_target_value(&ev).parse().ok())>
-                <option value="" selected=move || backup_id.get().is_none()>"None"</option>
+                <option value="" selected=move || backup_id.get().is_none()>{t("None")}</option>
                 {backup_configurations.into_iter().map(|(backup_key, backup_name)| view! {
                     <option value=backup_key.to_string() selected=move || backup_id.get() == Some(backup_key)>{backup_name}</option>
                 }).collect_view()}
@@ -477,9 +479,9 @@ fn ServerForm(server: Option<AdminServer>, choices: ServerFormChoices) -> impl I
 
             }.into_any()}
             <ErrorBanner id="server-save-error" error=save_error />
-            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some("Server saved.")}</p>
+            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some(t("Server saved."))}</p>
             {can_save.then(|| view! {
-                <button type="submit" class="primary" disabled=pending>{if editing { "Save server" } else { "Create server" }}</button>
+                <button type="submit" class="primary" disabled=pending>{if editing { t("Save server") } else { t("Create server") }}</button>
             })}
         </form> }.into_any()}
         {server.map(|server| view! { <ServerActions server nodes=nodes.get_value() /> }.into_any())}
@@ -496,11 +498,11 @@ fn EggVariableInputs(
     error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     if egg.variables.is_empty() {
-        return view! { <p class="muted">"This egg has no variables."</p> }.into_any();
+        return view! { <p class="muted">{t("This egg has no variables.")}</p> }.into_any();
     }
     view! {
         <fieldset class="variable-row">
-            <legend>"Variables"</legend>
+            <legend>{t("Variables")}</legend>
             {egg.variables.into_iter().map(|variable| {
                 let input_id = format!("server-variable-{}", variable.env_name);
                 let hint_id = format!("{input_id}-hint");
@@ -520,14 +522,14 @@ fn EggVariableInputs(
                 if !variable.description.is_empty() {
                     hint.push(variable.description.clone());
                 }
-                hint.push(format!("Environment name {}.", variable.env_name));
+                hint.push(tf("Environment name {name}.", &[("name", &variable.env_name)]));
                 if !variable.rules.is_empty() {
-                    hint.push(format!("Rules: {}.", variable.rules));
+                    hint.push(tf("Rules: {rules}.", &[("rules", &variable.rules)]));
                 }
                 if !variable.user_viewable {
-                    hint.push("Hidden from server users.".to_owned());
+                    hint.push(t("Hidden from server users.").to_owned());
                 } else if variable.user_editable {
-                    hint.push("Server users may change it.".to_owned());
+                    hint.push(t("Server users may change it.").to_owned());
                 }
                 view! {
                     <label for=input_id.clone()>{variable.name}</label>
@@ -592,60 +594,60 @@ fn ServerActions(server: AdminServer, nodes: Vec<NodeChoice>) -> impl IntoView {
     view! {
         {can_suspend.then(|| view! {
             <section class="card" aria-labelledby="server-suspend-heading">
-                <h2 id="server-suspend-heading">"Suspension"</h2>
+                <h2 id="server-suspend-heading">{t("Suspension")}</h2>
                 <p>{move || if suspended.get() {
-                    "This server is suspended: its users cannot start or use it."
+                    t("This server is suspended: its users cannot start or use it.")
                 } else {
-                    "This server is not suspended."
+                    t("This server is not suspended.")
                 }}</p>
                 <button type="button" class="secondary" disabled=move || suspend.pending().get() on:click=move |_| {
                     suspend.dispatch(SetServerSuspended { id, suspended: !suspended.get_untracked() });
-                }>{move || if suspended.get() { "Unsuspend server" } else { "Suspend server" }}</button>
+                }>{move || if suspended.get() { t("Unsuspend server") } else { t("Suspend server") }}</button>
                 <ErrorBanner id="server-suspend-error" error=suspend_error />
             </section>
         })}
         <section class="card" aria-labelledby="server-transfer-heading">
-            <h2 id="server-transfer-heading">"Transfer"</h2>
-            <p class="muted">{format!("The server is on {}. A transfer is a request that the daemons carry out.", server.node)}</p>
+            <h2 id="server-transfer-heading">{t("Transfer")}</h2>
+            <p class="muted">{tf("The server is on {node}. A transfer is a request that the daemons carry out.", &[("node", &server.node)])}</p>
             {can_transfer.then(|| view! {
                 <div class="form">
-                    <label for="server-transfer-node">"Move to node"</label>
+                    <label for="server-transfer-node">{t("Move to node")}</label>
                     <select id="server-transfer-node" aria-describedby="server-transfer-node-error" on:change=move |ev| transfer_to.set(event_target_value(&ev).parse().ok())>
-                        <option value="" selected=move || transfer_to.get().is_none()>"Choose a node"</option>
+                        <option value="" selected=move || transfer_to.get().is_none()>{t("Choose a node")}</option>
                         {targets.into_iter().map(|node| {
                             let node_key = node.id;
-                            let label = if node.maintenance { format!("{} (maintenance)", node.name) } else { node.name };
+                            let label = if node.maintenance { tf("{name} (maintenance)", &[("name", &node.name)]) } else { node.name };
                             view! { <option value=node_key.to_string() disabled=node.maintenance selected=move || transfer_to.get() == Some(node_key)>{label}</option> }
                         }).collect_view()}
                     </select>
                     <FieldMessage id="server-transfer-node-error" message=transfer_field />
                     <ErrorBanner id="server-transfer-error" error=Signal::derive(move || transfer_error.get().filter(|e| e.field_message("node_id").is_none())) />
-                    <p class="status" role="status" aria-live="polite">{move || matches!(transfer.value().get(), Some(Ok(_))).then_some("Transfer requested.")}</p>
+                    <p class="status" role="status" aria-live="polite">{move || matches!(transfer.value().get(), Some(Ok(_))).then_some(t("Transfer requested."))}</p>
                     <div class="actions">
                         <button type="button" class="secondary" disabled=move || transfer_to.get().is_none() || transfer.pending().get() on:click=move |_| {
                             if let Some(node_id) = transfer_to.get_untracked() {
                                 transfer.dispatch(TransferServer { id, node_id });
                             }
-                        }>"Request transfer"</button>
+                        }>{t("Request transfer")}</button>
                     </div>
                 </div>
             })}
-            <h3>"Requested transfers"</h3>
+            <h3>{t("Requested transfers")}</h3>
             {move || {
                 let list = transfers.get();
                 if list.is_empty() {
-                    view! { <p class="empty">"No transfers requested."</p> }.into_any()
+                    view! { <p class="empty">{t("No transfers requested.")}</p> }.into_any()
                 } else {
                     view! {
                         <ul>
-                            {list.into_iter().map(|(node, at)| view! { <li>{format!("To {node}, requested {}", format_utc(at))}</li> }).collect_view()}
+                            {list.into_iter().map(|(node, at)| view! { <li>{tf("To {node}, requested {time}", &[("node", &node), ("time", &format_utc(at))])}</li> }).collect_view()}
                         </ul>
                     }.into_any()
                 }
             }}
         </section>
         {can_delete.then(|| view! {
-            <DeleteSection id="server" title="Delete server" note="Its sub-users go with it, and its address becomes free." question="Delete this server? This cannot be undone." confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteServer { id }); } error=delete_error />
+            <DeleteSection id="server" title=t("Delete server") note=t("Its sub-users go with it, and its address becomes free.") question=t("Delete this server? This cannot be undone.") confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteServer { id }); } error=delete_error />
         })}
     }
     .into_any()

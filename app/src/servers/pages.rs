@@ -11,6 +11,8 @@ use crate::accounts::display::format_utc;
 use crate::accounts::pages::ActivityTable;
 use crate::daemon::RequestDaemonToken;
 use crate::error::AppError;
+use crate::i18n::format::number;
+use crate::i18n::{t, tf};
 use crate::permissions::ServerPermission;
 use crate::shell::{ErrorBanner, FieldMessage};
 use leptos::prelude::*;
@@ -36,42 +38,42 @@ pub fn ServersPage() -> impl IntoView {
         |(all, q, after)| list_servers(Some(all), Some(q), after),
     );
     view! {
-        <h1>{move || if all() { "All servers" } else { "Your servers" }}</h1>
+        <h1>{move || if all() { t("All servers") } else { t("Your servers") }}</h1>
         <form method="get" action="/servers" class="search" role="search">
-            <label for="server-filter">"Filter by name"</label>
+            <label for="server-filter">{t("Filter by name")}</label>
             <input id="server-filter" name="q" type="search" prop:value=filter />
             {move || all().then(|| view! { <input type="hidden" name="all" value="1" /> })}
-            <button type="submit" class="secondary">"Filter"</button>
+            <button type="submit" class="secondary">{t("Filter")}</button>
         </form>
-        <Transition fallback=|| view! { <p class="loading">"Loading servers…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading servers…")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(error) => view! { <ErrorBanner id="servers-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
                     Ok(page) => {
                         let switch = page.can_list_all.then(|| view! {
                             <p class="tabs-inline">
-                                <a href="/servers" aria-current=move || (!all()).then_some("page")>"Your servers"</a>
+                                <a href="/servers" aria-current=move || (!all()).then_some("page")>{t("Your servers")}</a>
                                 " · "
-                                <a href="/servers?all=1" aria-current=move || all().then_some("page")>"All servers"</a>
+                                <a href="/servers?all=1" aria-current=move || all().then_some("page")>{t("All servers")}</a>
                             </p>
                         });
                         let rows = if page.rows.is_empty() {
-                            view! { <p class="empty">"No servers to show."</p> }.into_any()
+                            view! { <p class="empty">{t("No servers to show.")}</p> }.into_any()
                         } else {
                             view! {
                                 <ul class="server-list">
                                     {page.rows.into_iter().map(|server| {
                                         let relation = match server.relation {
-                                            Relation::Owner => "Owner",
-                                            Relation::Subuser => "Sub-user",
-                                            Relation::Panel => "Panel access",
+                                            Relation::Owner => t("Owner"),
+                                            Relation::Subuser => t("Sub-user"),
+                                            Relation::Panel => t("Panel access"),
                                         };
                                         view! {
                                             <li class="card">
                                                 <h2><a href=format!("/servers/{}", server.id)>{server.name}</a></h2>
-                                                {server.suspended.then(|| view! { <span class="badge">"Suspended"</span> })}
+                                                {server.suspended.then(|| view! { <span class="badge">{t("Suspended")}</span> })}
                                                 <p class="muted">{server.description}</p>
-                                                <p>{format!("{} · {} · owner {}", server.address, server.node, server.owner)}" · "<span class="badge">{relation}</span></p>
+                                                <p>{tf("{address} · {node} · owner {owner}", &[("address", &server.address), ("node", &server.node), ("owner", &server.owner)])}" · "<span class="badge">{relation}</span></p>
                                             </li>
                                         }
                                     }).collect_view()}
@@ -79,7 +81,7 @@ pub fn ServersPage() -> impl IntoView {
                             }.into_any()
                         };
                         let next = page.next_after.map(|next| view! {
-                            <p><a href=move || format!("/servers?q={}&all={}&after={next}", filter(), if all() { "1" } else { "0" })>"More servers"</a></p>
+                            <p><a href=move || format!("/servers?q={}&all={}&after={next}", filter(), if all() { "1" } else { "0" })>{t("More servers")}</a></p>
                         });
                         view! { {switch} {rows} {next} }.into_any()
                     }
@@ -120,14 +122,14 @@ pub fn use_server() -> Resource<Result<ServerView, AppError>> {
 pub fn ServerLayout() -> impl IntoView {
     let server = use_server();
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading server…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t("Loading server…")}</p> }>
             {move || Suspend::new(async move {
                 match server.await {
                     Ok(server) => server_header(server),
                     Err(error) => view! {
-                        <h1>"Server"</h1>
+                        <h1>{t("Server")}</h1>
                         <ErrorBanner id="server-error" error=Signal::derive(move || Some(error.clone())) />
-                        <p><a href="/servers">"Back to your servers"</a></p>
+                        <p><a href="/servers">{t("Back to your servers")}</a></p>
                     }.into_any(),
                 }
             })}
@@ -139,21 +141,25 @@ pub fn ServerLayout() -> impl IntoView {
 fn server_header(server: ServerView) -> AnyView {
     let base = format!("/servers/{}", server.id);
     let tabs = [
-        ("", "Overview", None),
+        ("", t("Overview"), None),
         (
             "/settings",
-            "Settings",
+            t("Settings"),
             Some(ServerPermission::SettingsRename),
         ),
-        ("/startup", "Startup", Some(ServerPermission::StartupRead)),
+        (
+            "/startup",
+            t("Startup"),
+            Some(ServerPermission::StartupRead),
+        ),
         (
             "/subusers",
-            "Sub-users",
+            t("Sub-users"),
             Some(ServerPermission::SubusersRead),
         ),
         (
             "/activity",
-            "Activity",
+            t("Activity"),
             Some(ServerPermission::ActivityRead),
         ),
     ];
@@ -167,8 +173,8 @@ fn server_header(server: ServerView) -> AnyView {
         .collect_view();
     view! {
         <h1>{server.name}</h1>
-        {server.suspended.then(|| view! { <p class="banner" role="status">"This server is suspended."</p> })}
-        <nav class="tabs" aria-label="Server">{links}</nav>
+        {server.suspended.then(|| view! { <p class="banner" role="status">{t("This server is suspended.")}</p> })}
+        <nav class="tabs" aria-label=t("Server")>{links}</nav>
     }
     .into_any()
 }
@@ -183,7 +189,7 @@ fn tab(
     match server {
         Err(_) => ().into_any(),
         Ok(server) if permission.is_some_and(|p| !server.can(p)) => view! {
-            <p class="empty">"You do not have access to this part of the server."</p>
+            <p class="empty">{t("You do not have access to this part of the server.")}</p>
         }
         .into_any(),
         Ok(server) => show(server),
@@ -215,34 +221,34 @@ fn overview(server: ServerView, token: ServerAction<RequestDaemonToken>) -> AnyV
     let permissions: Vec<&'static str> = server.permissions.iter().map(|p| p.key()).collect();
     view! {
         <section class="card" aria-labelledby="overview-heading">
-            <h2 id="overview-heading">"Overview"</h2>
+            <h2 id="overview-heading">{t("Overview")}</h2>
             <dl class="facts">
-                <dt>"Address"</dt><dd>{server.address.clone()}</dd>
-                <dt>"Node"</dt><dd>{server.node.clone()}</dd>
-                <dt>"Egg"</dt><dd>{server.egg.clone()}</dd>
-                <dt>"Image"</dt><dd><code>{server.docker_image.clone()}</code></dd>
-                <dt>"Memory"</dt><dd>{format!("{} MiB", server.memory_mb)}</dd>
-                <dt>"Disk"</dt><dd>{format!("{} MiB", server.disk_mb)}</dd>
-                <dt>"CPU"</dt><dd>{if server.cpu_percent == 0 { "Unlimited".to_owned() } else { format!("{} %", server.cpu_percent) }}</dd>
-                <dt>"Owner"</dt><dd>{server.owner.clone()}</dd>
+                <dt>{t("Address")}</dt><dd>{server.address.clone()}</dd>
+                <dt>{t("Node")}</dt><dd>{server.node.clone()}</dd>
+                <dt>{t("Egg")}</dt><dd>{server.egg.clone()}</dd>
+                <dt>{t("Image")}</dt><dd><code>{server.docker_image.clone()}</code></dd>
+                <dt>{t("Memory")}</dt><dd>{tf("{size} MiB", &[("size", &number(server.memory_mb))])}</dd>
+                <dt>{t("Disk")}</dt><dd>{tf("{size} MiB", &[("size", &number(server.disk_mb))])}</dd>
+                <dt>{t("CPU")}</dt><dd>{if server.cpu_percent == 0 { t("Unlimited").to_owned() } else { tf("{percent} %", &[("percent", &number(server.cpu_percent))]) }}</dd>
+                <dt>{t("Owner")}</dt><dd>{server.owner.clone()}</dd>
             </dl>
             <p class="muted">{server.description.clone()}</p>
         </section>
         <section class="card" aria-labelledby="access-heading">
-            <h2 id="access-heading">"Your access"</h2>
+            <h2 id="access-heading">{t("Your access")}</h2>
             {if server.is_owner {
-                view! { <p>"You own this server and may do everything on it."</p> }.into_any()
+                view! { <p>{t("You own this server and may do everything on it.")}</p> }.into_any()
             } else if permissions.is_empty() {
-                view! { <p>"You can see this server but not act on it."</p> }.into_any()
+                view! { <p>{t("You can see this server but not act on it.")}</p> }.into_any()
             } else {
                 view! { <ul class="key-list">{permissions.into_iter().map(|k| view! { <li><code>{k}</code></li> }).collect_view()}</ul> }.into_any()
             }}
             <div class="actions">
-                {console.then(|| view! { <button type="button" class="primary" on:click=move |_| { token.dispatch(RequestDaemonToken { id, purpose: "console".into() }); }>"Open console"</button> })}
-                {files.then(|| view! { <button type="button" class="secondary" on:click=move |_| { token.dispatch(RequestDaemonToken { id, purpose: "files".into() }); }>"Open files"</button> })}
+                {console.then(|| view! { <button type="button" class="primary" on:click=move |_| { token.dispatch(RequestDaemonToken { id, purpose: "console".into() }); }>{t("Open console")}</button> })}
+                {files.then(|| view! { <button type="button" class="secondary" on:click=move |_| { token.dispatch(RequestDaemonToken { id, purpose: "files".into() }); }>{t("Open files")}</button> })}
             </div>
             <p class="status" role="status" aria-live="polite">
-                {move || token.value().get().and_then(Result::ok).map(|t| format!("Access granted by the daemon at {} until {}.", t.url, format_utc(t.expires_at)))}
+                {move || token.value().get().and_then(Result::ok).map(|token| tf("Access granted by the daemon at {url} until {time}.", &[("url", &token.url), ("time", &format_utc(token.expires_at))]))}
             </p>
             <ErrorBanner id="token-error" error=Signal::derive(move || token.value().get().and_then(Result::err)) />
         </section>
@@ -282,16 +288,16 @@ fn RenameForm(server: ServerView, rename: ServerAction<RenameServer>) -> impl In
     };
     view! {
         <form class="form card" on:submit=submit>
-            <h2>"Settings"</h2>
-            <label for="server-name">"Name"</label>
+            <h2>{t("Settings")}</h2>
+            <label for="server-name">{t("Name")}</label>
             <input id="server-name" type="text" required maxlength="100" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
             <FieldMessage id="server-name-error" message=field("name") />
-            <label for="server-description">"Description"</label>
+            <label for="server-description">{t("Description")}</label>
             <textarea id="server-description" maxlength="1000" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
             <FieldMessage id="server-description-error" message=field("description") />
             <ErrorBanner id="rename-error" error=error />
-            <p class="status" role="status" aria-live="polite">{move || matches!(rename.value().get(), Some(Ok(_))).then_some("Saved.")}</p>
-            <button type="submit" class="primary" disabled=rename.pending()>"Save"</button>
+            <p class="status" role="status" aria-live="polite">{move || matches!(rename.value().get(), Some(Ok(_))).then_some(t("Saved."))}</p>
+            <button type="submit" class="primary" disabled=rename.pending()>{t("Save")}</button>
         </form>
     }
 }
@@ -313,7 +319,7 @@ pub fn ServerStartupTab() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading startup…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading startup…")}</p> }>
             {move || Suspend::new(async move {
                 let startup = startup.await;
                 tab(server.await, Some(ServerPermission::StartupRead), move |server| match startup {
@@ -343,14 +349,14 @@ fn StartupForm(id: i64, startup: Startup, update: ServerAction<UpdateStartup>) -
     let current_image = startup.docker_image.clone();
     view! {
         <form class="form card wide" on:submit=submit>
-            <h2>"Startup"</h2>
-            <p class="muted">"Command"</p>
+            <h2>{t("Startup")}</h2>
+            <p class="muted">{t("Command")}</p>
             <pre class="command">{startup.command}</pre>
             {if startup.docker_images.is_empty() {
-                view! { <p>"Image: "<code>{startup.docker_image}</code></p> }.into_any()
+                view! { <p>{t("Image:")}" "<code>{startup.docker_image}</code></p> }.into_any()
             } else {
                 view! {
-                    <label for="startup-image">"Docker image"</label>
+                    <label for="startup-image">{t("Docker image")}</label>
                     <select id="startup-image" on:change=move |ev| image.set(Some(event_target_value(&ev)))>
                         {startup.docker_images.into_iter().map(|i| {
                             let selected = i == current_image;
@@ -375,13 +381,13 @@ fn StartupForm(id: i64, startup: Startup, update: ServerAction<UpdateStartup>) -
                         aria-describedby=format!("{input_id}-hint")
                         on:input=move |ev| { let value = event_target_value(&ev); values.update(|v| { v.insert(env.clone(), value); }); }
                     />
-                    <p id=format!("{input_id}-hint") class="muted">{variable.description}{(!variable.rules.is_empty()).then(|| format!(" Rules: {}", variable.rules))}</p>
+                    <p id=format!("{input_id}-hint") class="muted">{variable.description}{(!variable.rules.is_empty()).then(|| format!(" {}", tf("Rules: {rules}", &[("rules", &variable.rules)])))}</p>
                     <FieldMessage id=format!("{input_id}-error") message=message />
                 }
             }).collect_view()}
             <ErrorBanner id="startup-error" error=error />
-            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some("Startup saved.")}</p>
-            {editable.then(|| view! { <button type="submit" class="primary" disabled=update.pending()>"Save startup"</button> })}
+            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some(t("Startup saved."))}</p>
+            {editable.then(|| view! { <button type="submit" class="primary" disabled=update.pending()>{t("Save startup")}</button> })}
         </form>
     }
 }
@@ -408,7 +414,7 @@ pub fn ServerActivityTab() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading activity…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading activity…")}</p> }>
             {move || Suspend::new(async move {
                 let page = page.await;
                 tab(server.await, Some(ServerPermission::ActivityRead), move |server| {
@@ -416,15 +422,15 @@ pub fn ServerActivityTab() -> impl IntoView {
                     let id = server.id;
                     let body = match page {
                         Err(error) => view! { <ErrorBanner id="server-activity-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                        Ok(page) if page.rows.is_empty() => view! { <p class="empty">"No activity yet."</p> }.into_any(),
+                        Ok(page) if page.rows.is_empty() => view! { <p class="empty">{t("No activity yet.")}</p> }.into_any(),
                         Ok(page) => view! {
-                            <ActivityTable caption="Server activity, newest first" rows=page.rows show_ip />
-                            {page.next_before.map(|next| view! { <p><a href=format!("/servers/{id}/activity?before={next}")>"Older activity"</a></p> })}
+                            <ActivityTable caption=t("Server activity, newest first") rows=page.rows show_ip />
+                            {page.next_before.map(|next| view! { <p><a href=format!("/servers/{id}/activity?before={next}")>{t("Older activity")}</a></p> })}
                         }.into_any(),
                     };
                     view! {
                         <section class="card" aria-labelledby="server-activity-heading">
-                            <h2 id="server-activity-heading">"Activity"</h2>
+                            <h2 id="server-activity-heading">{t("Activity")}</h2>
                             {body}
                         </section>
                     }.into_any()

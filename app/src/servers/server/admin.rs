@@ -8,6 +8,7 @@ use crate::eggs::variables::Rules;
 use crate::eggs::EggVariable;
 use crate::error::AppError;
 use crate::fields::number;
+use crate::i18n::{t, tf};
 use crate::permissions::AdminPermission;
 use crate::servers::admin::{
     AdminServer, EggChoice, FreeAllocation, NodeChoice, ServerFormChoices, ServerInput,
@@ -171,7 +172,7 @@ fn check_variables(
             let shown: String = key.chars().take(64).collect();
             errors.check::<()>(
                 "variables",
-                Err(format!("The egg has no variable {shown}.")),
+                Err(tf("The egg has no variable {name}.", &[("name", &shown)])),
             );
         }
     }
@@ -216,7 +217,7 @@ async fn validate(
     if owner_id.is_none() {
         errors.check::<()>(
             "owner",
-            Err("No account has this username or email.".into()),
+            Err(t("No account has this username or email.").into()),
         );
     }
 
@@ -228,16 +229,16 @@ async fn validate(
     .await?;
     match (&node, current) {
         (None, _) => {
-            errors.check::<()>("node_id", Err("Choose an existing node.".into()));
+            errors.check::<()>("node_id", Err(t("Choose an existing node.").into()));
         }
         (Some(_), Some(current)) if current.node_id != input.node_id => {
             errors.check::<()>(
                 "node_id",
-                Err("Move a server to another node with a transfer.".into()),
+                Err(t("Move a server to another node with a transfer.").into()),
             );
         }
         (Some(node), None) if node.try_get::<i64, _>("maintenance")? == 1 => {
-            errors.check::<()>("node_id", Err("This node is in maintenance.".into()));
+            errors.check::<()>("node_id", Err(t("This node is in maintenance.").into()));
         }
         _ => {}
     }
@@ -257,7 +258,7 @@ async fn validate(
         None => {
             errors.check::<()>(
                 "allocation_id",
-                Err("Choose an address on this node.".into()),
+                Err(t("Choose an address on this node.").into()),
             );
             None
         }
@@ -265,7 +266,7 @@ async fn validate(
     if holder.is_some() && holder != current.map(|c| c.id) {
         errors.check::<()>(
             "allocation_id",
-            Err("Another server uses this address.".into()),
+            Err(t("Another server uses this address.").into()),
         );
     }
 
@@ -276,14 +277,14 @@ async fn validate(
     let mut variables = BTreeMap::new();
     match egg {
         None => {
-            errors.check::<()>("egg_id", Err("Choose an existing egg.".into()));
+            errors.check::<()>("egg_id", Err(t("Choose an existing egg.").into()));
         }
         Some(egg) => {
             let images: Vec<String> = decode(&egg.try_get::<String, _>("docker_images")?)?;
             if !images.contains(&input.docker_image) {
                 errors.check::<()>(
                     "docker_image",
-                    Err("Choose one of the egg's images.".into()),
+                    Err(t("Choose one of the egg's images.").into()),
                 );
             }
             let declared: Vec<EggVariable> = decode(&egg.try_get::<String, _>("variables")?)?;
@@ -303,7 +304,7 @@ async fn validate(
         if found.is_none() {
             errors.check::<()>(
                 "backup_configuration_id",
-                Err("Choose an existing backup configuration.".into()),
+                Err(t("Choose an existing backup configuration.").into()),
             );
         }
     }
@@ -371,7 +372,10 @@ async fn check_capacity(
             let left = (limit - used).max(0);
             errors.check::<()>(
                 field,
-                Err(format!("The node has {left} MiB left for this.")),
+                Err(tf(
+                    "The node has {left} MiB left for this.",
+                    &[("left", &crate::i18n::format::number(left))],
+                )),
             );
         }
     }
@@ -528,15 +532,18 @@ pub async fn transfer(
         .bind(node_id)
         .fetch_optional(state.db.pool())
         .await?
-        .ok_or_else(|| AppError::field("node_id", "Choose an existing node."))?;
+        .ok_or_else(|| AppError::field("node_id", t("Choose an existing node.")))?;
     if node_id == current.node_id {
         return Err(AppError::field(
             "node_id",
-            "The server is on this node already.",
+            t("The server is on this node already."),
         ));
     }
     if node.try_get::<i64, _>("maintenance")? == 1 {
-        return Err(AppError::field("node_id", "This node is in maintenance."));
+        return Err(AppError::field(
+            "node_id",
+            t("This node is in maintenance."),
+        ));
     }
     sqlx::query(
         r#"

@@ -12,6 +12,7 @@ use crate::eggs::variables::Rules;
 use crate::eggs::EggVariable;
 use crate::error::AppError;
 use crate::fields::{line, text};
+use crate::i18n::t;
 use crate::permissions::{
     server_access, AdminPermission, Principal, ServerAccess, ServerPermission,
 };
@@ -396,7 +397,7 @@ pub async fn update_startup(
             if !rows.images.contains(&image) {
                 errors.check::<()>(
                     "docker_image",
-                    Err("Choose one of the egg's images.".into()),
+                    Err(t("Choose one of the egg's images.").into()),
                 );
             }
             image

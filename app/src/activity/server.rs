@@ -8,6 +8,7 @@ use crate::context::db::Db;
 use crate::context::request::{Caller, Origin, Request};
 use crate::context::AppState;
 use crate::error::AppError;
+use crate::i18n::t;
 use serde_json::Value;
 use sqlx::Row;
 
@@ -141,7 +142,7 @@ async fn page(
         .map(|row| {
             let event: String = row.try_get("event")?;
             let description = Event::from_key(&event)
-                .map_or_else(|| event.clone(), |e| e.description().to_owned());
+                .map_or_else(|| event.clone(), |e| t(e.description()).to_owned());
             Ok(ActivityRow {
                 id: row.try_get("id")?,
                 created_at: row.try_get("created_at")?,
@@ -296,7 +297,7 @@ async fn query_log(
         .map(|row| {
             let event: String = row.try_get("event")?;
             let description = Event::from_key(&event)
-                .map_or_else(|| event.clone(), |e| e.description().to_owned());
+                .map_or_else(|| event.clone(), |e| t(e.description()).to_owned());
             Ok(LogRow {
                 id: row.try_get("id")?,
                 created_at: row.try_get("created_at")?,

@@ -265,7 +265,27 @@ mod tests {
 mod coverage;
 
 /// Texts shown from data rather than written at a call site: permission, group and event
-/// descriptions. Each is passed through [`t`] where it is shown.
+/// descriptions, and the activity log's subject labels. Each is passed through [`t`] where it
+/// is shown.
 pub fn catalogued_texts() -> Vec<&'static str> {
-    Vec::new()
+    use crate::activity::Event;
+    use crate::permissions::{AdminPermission, ServerPermission};
+    let mut texts = Vec::new();
+    for permission in AdminPermission::ALL {
+        texts.push(permission.group());
+        texts.push(permission.description());
+    }
+    for permission in ServerPermission::ALL {
+        texts.push(permission.group());
+        texts.push(permission.description());
+    }
+    for event in Event::ALL {
+        texts.push(event.description());
+    }
+    for (_, label) in crate::activity::pages::SUBJECTS {
+        texts.push(*label);
+    }
+    texts.sort_unstable();
+    texts.dedup();
+    texts
 }

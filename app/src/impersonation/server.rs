@@ -6,6 +6,7 @@ use crate::activity::Event;
 use crate::auth::server::sessions::{hash_token, new_token};
 use crate::context::request::{Caller, Request};
 use crate::error::AppError;
+use crate::i18n::t;
 use serde_json::json;
 
 fn refused(message: &str) -> AppError {
@@ -18,19 +19,19 @@ fn refused(message: &str) -> AppError {
 pub async fn start(request: &Request, caller: &Caller, target_id: i64) -> Result<String, AppError> {
     let state = &request.state;
     if caller.impersonator.is_some() {
-        return Err(refused("Stop the current impersonation first."));
+        return Err(refused(t("Stop the current impersonation first.")));
     }
     if target_id == caller.user.id {
-        return Err(refused("You cannot impersonate yourself."));
+        return Err(refused(t("You cannot impersonate yourself.")));
     }
     let target = crate::user_admin::server::get(state, target_id).await?;
     // Only a root admin acts as a root admin, and nobody acts as someone broader than
     // themselves: the same rule that guards editing a user.
     crate::user_admin::server::check_target(state, caller, &target).await?;
     if target.locked {
-        return Err(refused(
+        return Err(refused(t(
             "This account is locked after failed sign-ins. Unlock it first.",
-        ));
+        )));
     }
 
     // A new token, so whatever held the old one (a copied cookie) holds nothing now.
@@ -51,7 +52,7 @@ pub async fn start(request: &Request, caller: &Caller, target_id: i64) -> Result
     .await?
     .rows_affected();
     if changed == 0 {
-        return Err(refused("Stop the current impersonation first."));
+        return Err(refused(t("Stop the current impersonation first.")));
     }
     let entry = Entry::new(Event::ImpersonationStarted)
         .by(caller)
@@ -65,7 +66,7 @@ pub async fn start(request: &Request, caller: &Caller, target_id: i64) -> Result
 pub async fn stop(request: &Request, caller: &Caller) -> Result<String, AppError> {
     let state = &request.state;
     let Some(admin) = &caller.impersonator else {
-        return Err(refused("You are not impersonating anyone."));
+        return Err(refused(t("You are not impersonating anyone.")));
     };
     let token = new_token();
     sqlx::query(

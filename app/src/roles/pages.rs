@@ -5,6 +5,8 @@ use super::{
     get_role, list_roles, role_holders, CreateRole, DeleteRole, DuplicateRole, RoleInput,
     UpdateRole,
 };
+use crate::i18n::format::number;
+use crate::i18n::{t, tf};
 use crate::permissions::{AdminPermission, ServerPermission};
 use crate::shell::{hard_navigate, use_signed_in_user, ErrorBanner, FieldMessage};
 use leptos::prelude::*;
@@ -17,34 +19,34 @@ use std::collections::BTreeSet;
 pub fn RolesPage() -> impl IntoView {
     let roles = Resource::new(|| (), |_| list_roles());
     view! {
-        <h1>"Roles"</h1>
+        <h1>{t("Roles")}</h1>
         {use_signed_in_user().is_some_and(|me| me.can(AdminPermission::RolesCreate)).then(|| view! {
-            <p><A href="/admin/roles/new" attr:class="button primary">"New role"</A></p>
+            <p><A href="/admin/roles/new" attr:class="button primary">{t("New role")}</A></p>
         })}
-        <Transition fallback=|| view! { <p class="loading">"Loading roles…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading roles…")}</p> }>
             {move || Suspend::new(async move {
                 match roles.await {
                     Err(error) => view! { <ErrorBanner id="roles-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No roles yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{t("No roles yet.")}</p> }.into_any(),
                     Ok(list) => view! {
                         <div class="table-wrap">
                             <table>
-                                <caption class="visually-hidden">"Roles"</caption>
+                                <caption class="visually-hidden">{t("Roles")}</caption>
                                 <thead><tr>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Admin permissions"</th>
-                                    <th scope="col">"Server permissions"</th>
-                                    <th scope="col">"Two-factor"</th>
-                                    <th scope="col">"Holders"</th>
+                                    <th scope="col">{t("Name")}</th>
+                                    <th scope="col">{t("Admin permissions")}</th>
+                                    <th scope="col">{t("Server permissions")}</th>
+                                    <th scope="col">{t("Two-factor")}</th>
+                                    <th scope="col">{t("Holders")}</th>
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|role| view! {
                                         <tr>
                                             <td><a href=format!("/admin/roles/{}", role.id)>{role.name}</a><br/><span class="muted">{role.description}</span></td>
-                                            <td>{role.admin_permissions}</td>
-                                            <td>{role.server_permissions}</td>
-                                            <td>{if role.require_two_factor { "Required" } else { "—" }}</td>
-                                            <td>{role.holders}</td>
+                                            <td>{number(role.admin_permissions as i64)}</td>
+                                            <td>{number(role.server_permissions as i64)}</td>
+                                            <td>{if role.require_two_factor { t("Required") } else { "—" }}</td>
+                                            <td>{number(role.holders)}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -87,7 +89,7 @@ pub fn PickerGroup(
             <legend>{title.clone()}</legend>
             <label class="select-all">
                 <input type="checkbox" prop:checked=all_selected on:change=toggle_all />
-                {format!("Select all in {title}")}
+                {tf("Select all in {group}", &[("group", &title)])}
             </label>
             {keys.into_iter().map(|(key, description)| {
                 let input_id = format!("{id}-{key}");
@@ -115,7 +117,8 @@ pub fn PickerGroup(
     }
 }
 
-/// The catalogue's keys, grouped as the operator sees them: (group, [(key, description)]).
+/// The catalogue's keys, grouped as the operator sees them, with group names and descriptions
+/// in the current language: (group, [(key, description)]).
 fn grouped<T: Copy>(
     all: &[T],
     group: impl Fn(T) -> &'static str,
@@ -124,10 +127,11 @@ fn grouped<T: Copy>(
 ) -> Vec<(String, Vec<(String, String)>)> {
     let mut groups: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for p in all.iter().copied() {
-        let entry = (key(p).to_owned(), description(p).to_owned());
-        match groups.iter_mut().find(|(g, _)| g == group(p)) {
+        let entry = (key(p).to_owned(), t(description(p)).to_owned());
+        let title = t(group(p));
+        match groups.iter_mut().find(|(g, _)| g == title) {
             Some((_, keys)) => keys.push(entry),
-            None => groups.push((group(p).to_owned(), vec![entry])),
+            None => groups.push((title.to_owned(), vec![entry])),
         }
     }
     groups
@@ -175,7 +179,7 @@ pub fn RoleEditorPage() -> impl IntoView {
     });
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match (role.await, holders.await) {
                     (Err(error), _) | (_, Err(error)) => view! { <ErrorBanner id="role-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
@@ -310,49 +314,49 @@ fn RoleForm(role: Option<super::Role>, holders: Vec<super::RoleHolder>) -> impl 
     let saved = move || matches!(update.value().get(), Some(Ok(_)));
 
     view! {
-        <h1>{if id.is_some() { "Edit role" } else { "New role" }}</h1>
-        <p><A href="/admin/roles">"All roles"</A></p>
+        <h1>{if id.is_some() { t("Edit role") } else { t("New role") }}</h1>
+        <p><A href="/admin/roles">{t("All roles")}</A></p>
         <form class="form card wide" on:submit=save>
-            <label for="role-name">"Name"</label>
+            <label for="role-name">{t("Name")}</label>
             <input id="role-name" type="text" required maxlength="64" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
             <FieldMessage id="role-name-error" message=field("name") />
-            <label for="role-description">"Description"</label>
+            <label for="role-description">{t("Description")}</label>
             <textarea id="role-description" maxlength="500" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
             <FieldMessage id="role-description-error" message=field("description") />
             <label class="inline">
                 <input type="checkbox" prop:checked=require_two_factor on:change=move |ev| require_two_factor.set(event_target_checked(&ev)) />
-                "Require two factor"
+                {t("Require two factor")}
             </label>
-            <h2>"Admin permissions"</h2>
+            <h2>{t("Admin permissions")}</h2>
             {admin_groups().into_iter().map(|(group, keys)| view! { <PickerGroup id="admin" title=group keys selected=admin grantable=grantable_admin.clone() /> }).collect_view()}
             <FieldMessage id="admin-permissions-error" message=field("admin_permissions") />
-            <h2>"Server permissions"</h2>
-            <p class="muted">"Granted on every server to holders of this role."</p>
+            <h2>{t("Server permissions")}</h2>
+            <p class="muted">{t("Granted on every server to holders of this role.")}</p>
             {server_groups().into_iter().map(|(group, keys)| view! { <PickerGroup id="server" title=group keys selected=server grantable=grantable_server.clone() /> }).collect_view()}
             <FieldMessage id="server-permissions-error" message=field("server_permissions") />
             <ErrorBanner id="role-save-error" error=error />
-            <p class="status" role="status" aria-live="polite">{move || saved().then_some("Role saved.")}</p>
-            {can_save.then(|| view! { <button type="submit" class="primary" disabled=pending>"Save role"</button> })}
+            <p class="status" role="status" aria-live="polite">{move || saved().then(|| t("Role saved."))}</p>
+            {can_save.then(|| view! { <button type="submit" class="primary" disabled=pending>{t("Save role")}</button> })}
         </form>
         {id.map(|id| view! {
             <section class="card" aria-labelledby="holders-heading">
-                <h2 id="holders-heading">"Holders"</h2>
+                <h2 id="holders-heading">{t("Holders")}</h2>
                 {if holders.is_empty() {
-                    view! { <p class="empty">"Nobody holds this role."</p> }.into_any()
+                    view! { <p class="empty">{t("Nobody holds this role.")}</p> }.into_any()
                 } else {
                     view! { <ul>{holders.into_iter().map(|h| view! { <li><a href=format!("/admin/users/{}", h.id)>{h.username}</a>" — "{h.name}</li> }).collect_view()}</ul> }.into_any()
                 }}
             </section>
             <section class="card" aria-labelledby="role-actions-heading">
-                <h2 id="role-actions-heading">"Other actions"</h2>
-                {can_duplicate.then(|| view! { <button type="button" class="secondary" on:click=move |_| { duplicate.dispatch(DuplicateRole { id }); }>"Duplicate role"</button> })}
+                <h2 id="role-actions-heading">{t("Other actions")}</h2>
+                {can_duplicate.then(|| view! { <button type="button" class="secondary" on:click=move |_| { duplicate.dispatch(DuplicateRole { id }); }>{t("Duplicate role")}</button> })}
                 {can_delete.then(|| view! { <Show
                     when=move || confirming.get()
-                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete role"</button> }
+                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>{t("Delete role")}</button> }
                 >
-                    <p role="alert">{format!("Delete this role? {holder_count} user(s) hold it and will lose it.")}</p>
-                    <button type="button" class="danger" node_ref=confirm_button on:click=move |_| { delete.dispatch(DeleteRole { id }); }>"Confirm delete"</button>
-                    <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    <p role="alert">{tf("Delete this role? {count} user(s) hold it and will lose it.", &[("count", &number(holder_count as i64))])}</p>
+                    <button type="button" class="danger" node_ref=confirm_button on:click=move |_| { delete.dispatch(DeleteRole { id }); }>{t("Confirm delete")}</button>
+                    <button type="button" class="secondary" on:click=move |_| confirming.set(false)>{t("Cancel")}</button>
                 </Show> })}
             </section>
         })}

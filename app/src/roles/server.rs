@@ -9,6 +9,7 @@ use crate::auth::server::sessions::stored_keys;
 use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
+use crate::i18n::{t, tf};
 use crate::permissions::{first_missing, AdminPermission, ServerPermission};
 use crate::users::validation::FieldErrors;
 use serde_json::json;
@@ -32,9 +33,9 @@ fn parse_all<T: Ord>(
     keys.iter()
         .map(|key| {
             parse(key).ok_or_else(|| {
-                format!(
-                    "Unknown permission `{}`.",
-                    key.chars().take(64).collect::<String>()
+                tf(
+                    "Unknown permission `{key}`.",
+                    &[("key", &key.chars().take(64).collect::<String>())],
                 )
             })
         })
@@ -45,21 +46,21 @@ fn validate(input: &RoleInput) -> Result<ValidRole, AppError> {
     let mut errors = FieldErrors::default();
     let name = input.name.trim();
     let name_ok = if name.is_empty() || name.chars().count() > 64 {
-        Err("Role names are 1 to 64 characters long.".to_owned())
+        Err(t("Role names are 1 to 64 characters long.").to_owned())
     } else if name.chars().any(char::is_control) {
-        Err("Role names cannot contain control characters.".to_owned())
+        Err(t("Role names cannot contain control characters.").to_owned())
     } else {
         Ok(())
     };
     errors.check("name", name_ok);
     let description_ok = if input.description.chars().count() > 500 {
-        Err("Descriptions are at most 500 characters long.".to_owned())
+        Err(t("Descriptions are at most 500 characters long.").to_owned())
     } else if input
         .description
         .chars()
         .any(|c| c.is_control() && c != '\n')
     {
-        Err("Descriptions cannot contain control characters.".to_owned())
+        Err(t("Descriptions cannot contain control characters.").to_owned())
     } else {
         Ok(())
     };
@@ -196,7 +197,7 @@ pub async fn holders(state: &AppState, id: i64) -> Result<Vec<RoleHolder>, AppEr
 }
 
 fn name_taken() -> AppError {
-    AppError::field("name", "A role with this name already exists.")
+    AppError::field("name", t("A role with this name already exists."))
 }
 
 async fn insert(state: &AppState, role: &ValidRole) -> Result<i64, AppError> {
@@ -302,7 +303,7 @@ pub async fn update(
     })?;
     if result.rows_affected() == 0 {
         return Err(AppError::Conflict {
-            message: "Someone else saved this role meanwhile. Reload it to see their changes."
+            message: t("Someone else saved this role meanwhile. Reload it to see their changes.")
                 .into(),
         });
     }
@@ -326,7 +327,7 @@ pub async fn duplicate(request: &Request, caller: &Caller, id: i64) -> Result<Ro
     // Leave room for the suffix within the 64-character limit.
     let base: String = source.name.chars().take(50).collect();
     let mut copy = ValidRole {
-        name: format!("{base} (copy)"),
+        name: tf("{name} (copy)", &[("name", &base)]),
         description: source.description.clone(),
         require_two_factor: source.require_two_factor,
         admin: source.admin_permissions.iter().copied().collect(),
@@ -338,7 +339,10 @@ pub async fn duplicate(request: &Request, caller: &Caller, id: i64) -> Result<Ro
             Ok(new_id) => break new_id,
             Err(AppError::Validation { .. }) if attempt < 20 => {
                 attempt += 1;
-                copy.name = format!("{base} (copy {attempt})");
+                copy.name = tf(
+                    "{name} (copy {number})",
+                    &[("name", &base), ("number", &attempt)],
+                );
             }
             Err(other) => return Err(other),
         }

@@ -5,6 +5,8 @@
 use super::{list_subusers, CreateSubuser, DeleteSubuser, Subuser, UpdateSubuser};
 use crate::accounts::display::format_utc;
 use crate::error::AppError;
+use crate::i18n::format::number;
+use crate::i18n::{t, tf};
 use crate::permissions::ServerPermission;
 use crate::roles::pages::{server_groups, PickerGroup};
 use crate::servers::pages::use_server;
@@ -63,13 +65,13 @@ pub fn SubusersTab() -> impl IntoView {
         removing,
     };
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading sub-users…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading sub-users…")}</p> }>
             {move || Suspend::new(async move {
                 let list = list.await;
                 match server.await {
                     Err(_) => ().into_any(),
                     Ok(server) if !server.can(ServerPermission::SubusersRead) => view! {
-                        <p class="empty">"You do not have access to this part of the server."</p>
+                        <p class="empty">{t("You do not have access to this part of the server.")}</p>
                     }.into_any(),
                     Ok(server) => subusers_view(server, list, actions),
                 }
@@ -111,7 +113,7 @@ fn subusers_view(
     });
     let body = match list {
         Err(error) => view! { <ErrorBanner id="subusers-load-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-        Ok(rows) if rows.is_empty() => view! { <p class="empty">"Nobody else has access to this server."</p> }.into_any(),
+        Ok(rows) if rows.is_empty() => view! { <p class="empty">{t("Nobody else has access to this server.")}</p> }.into_any(),
         Ok(rows) => view! {
             <ul class="subuser-list">
                 {rows.into_iter().map(|subuser| view! {
@@ -122,7 +124,7 @@ fn subusers_view(
     };
     view! {
         <section class="card wide" aria-labelledby="subusers-heading">
-            <h2 id="subusers-heading">"Sub-users"</h2>
+            <h2 id="subusers-heading">{t("Sub-users")}</h2>
             <ErrorBanner id="subuser-error" error=error />
             {body}
         </section>
@@ -174,17 +176,17 @@ fn SubuserRow(
         <li class="subuser">
             <p>
                 <strong>{subuser.username.clone()}</strong>" "<span class="muted">{subuser.email.clone()}</span>
-                " · "{format!("{} permission(s)", subuser.permissions.len())}
-                " · added "{format_utc(subuser.created_at)}
+                " · "{tf("{count} permission(s)", &[("count", &number(subuser.permissions.len() as i64))])}
+                " · "{tf("added {date}", &[("date", &format_utc(subuser.created_at))])}
             </p>
             <div class="actions">
-                {can_update.then(|| view! { <button type="button" class="secondary" on:click=move |_| editing.set(Some(id))>{format!("Edit {name}")}</button> })}
-                {can_delete.then(|| view! { <button type="button" class="danger" on:click=move |_| removing.set(Some(id))>"Remove"</button> })}
+                {can_update.then(|| view! { <button type="button" class="secondary" on:click=move |_| editing.set(Some(id))>{tf("Edit {username}", &[("username", &name)])}</button> })}
+                {can_delete.then(|| view! { <button type="button" class="danger" on:click=move |_| removing.set(Some(id))>{t("Remove")}</button> })}
             </div>
             <Show when=move || removing.get() == Some(id)>
-                <p role="alert">{format!("Remove {}? They lose access to this server at once.", subuser.username)}</p>
-                <button type="button" class="danger" node_ref=confirm_button on:click=move |_| { delete.dispatch(DeleteSubuser { server_id, subuser_id: id }); }>"Confirm removal"</button>
-                <button type="button" class="secondary" on:click=move |_| removing.set(None)>"Cancel"</button>
+                <p role="alert">{tf("Remove {username}? They lose access to this server at once.", &[("username", &subuser.username)])}</p>
+                <button type="button" class="danger" node_ref=confirm_button on:click=move |_| { delete.dispatch(DeleteSubuser { server_id, subuser_id: id }); }>{t("Confirm removal")}</button>
+                <button type="button" class="secondary" on:click=move |_| removing.set(None)>{t("Cancel")}</button>
             </Show>
             {
                 let held = held.clone();
@@ -195,8 +197,8 @@ fn SubuserRow(
                             {server_groups().into_iter().map(|(group, keys)| view! {
                                 <PickerGroup id=format!("edit-{id}") title=group keys selected grantable=held.clone() />
                             }).collect_view()}
-                            <button type="submit" class="primary" disabled=update.pending()>"Save permissions"</button>
-                            <button type="button" class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+                            <button type="submit" class="primary" disabled=update.pending()>{t("Save permissions")}</button>
+                            <button type="button" class="secondary" on:click=move |_| editing.set(None)>{t("Cancel")}</button>
                         </form>
                     }
                 })
@@ -233,10 +235,10 @@ fn AddSubuser(
     };
     view! {
         <form class="form card wide" on:submit=submit aria-labelledby="add-subuser-heading">
-            <h2 id="add-subuser-heading">"Add sub-user"</h2>
-            <label for="subuser-email">"Email address"</label>
+            <h2 id="add-subuser-heading">{t("Add sub-user")}</h2>
+            <label for="subuser-email">{t("Email address")}</label>
             <input id="subuser-email" type="email" required maxlength="254" autocomplete="off" prop:value=email on:input=move |ev| email.set(event_target_value(&ev)) />
-            <p class="muted">"Someone without an account gets one, with an email to set their password."</p>
+            <p class="muted">{t("Someone without an account gets one, with an email to set their password.")}</p>
             <FieldMessage id="subuser-email-error" message=field("email") />
             {server_groups().into_iter().map(|(group, keys)| view! {
                 <PickerGroup id="new-subuser" title=group keys selected grantable=held.clone() />
@@ -244,9 +246,9 @@ fn AddSubuser(
             <FieldMessage id="subuser-permissions-error" message=field("permissions") />
             <ErrorBanner id="add-subuser-error" error=error />
             <p class="status" role="status" aria-live="polite">
-                {move || create.value().get().and_then(Result::ok).map(|s| format!("{} was added.", s.username))}
+                {move || create.value().get().and_then(Result::ok).map(|s| tf("{username} was added.", &[("username", &s.username)]))}
             </p>
-            <button type="submit" class="primary" disabled=create.pending()>"Add sub-user"</button>
+            <button type="submit" class="primary" disabled=create.pending()>{t("Add sub-user")}</button>
         </form>
     }
 }

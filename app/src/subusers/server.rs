@@ -5,6 +5,7 @@ use crate::activity::Event;
 use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
+use crate::i18n::{t, tf};
 use crate::mail::templates;
 use crate::permissions::{first_missing, ServerPermission};
 use crate::servers::server::{record, ServerScope};
@@ -63,14 +64,17 @@ fn parse(keys: &[String]) -> Result<BTreeSet<ServerPermission>, AppError> {
     for key in keys {
         let permission = ServerPermission::from_key(key).ok_or_else(|| {
             let shown: String = key.chars().take(64).collect();
-            AppError::field("permissions", format!("Unknown permission `{shown}`."))
+            AppError::field(
+                "permissions",
+                tf("Unknown permission `{key}`.", &[("key", &shown)]),
+            )
         })?;
         out.insert(permission);
     }
     if out.is_empty() {
         return Err(AppError::field(
             "permissions",
-            "Choose at least one permission.",
+            t("Choose at least one permission."),
         ));
     }
     Ok(out)
@@ -97,7 +101,10 @@ fn keys_json(keys: &BTreeSet<ServerPermission>) -> String {
 
 fn full() -> AppError {
     AppError::Conflict {
-        message: format!("A server can have at most {MAX_PER_SERVER} sub-users."),
+        message: tf(
+            "A server can have at most {count} sub-users.",
+            &[("count", &crate::i18n::format::number(MAX_PER_SERVER))],
+        ),
     }
 }
 
@@ -145,7 +152,7 @@ pub async fn create(
     if user_id == scope.owner_id {
         return Err(AppError::field(
             "email",
-            "The owner already has every permission.",
+            t("The owner already has every permission."),
         ));
     }
     if user_id == caller.user.id {
@@ -177,9 +184,10 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await
     .map_err(|error| match error.as_database_error() {
-        Some(db) if db.is_unique_violation() => {
-            AppError::field("email", "This person is a sub-user of this server already.")
-        }
+        Some(db) if db.is_unique_violation() => AppError::field(
+            "email",
+            t("This person is a sub-user of this server already."),
+        ),
         _ => AppError::from(error),
     })?;
     tx.commit().await?;
@@ -265,7 +273,7 @@ async fn create_account(state: &AppState, email: &EmailAddress) -> Result<i64, A
     }
     Err(AppError::field(
         "email",
-        "No free username could be made from this address.",
+        t("No free username could be made from this address."),
     ))
 }
 

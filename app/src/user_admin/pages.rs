@@ -5,6 +5,7 @@ use super::{
     SendPasswordReset, UnlockUser, UpdateUser, UserUpdate,
 };
 use crate::accounts::display::format_utc;
+use crate::i18n::{t, tf};
 use crate::impersonation::StartImpersonation;
 use crate::permissions::AdminPermission;
 use crate::roles::{list_roles, RoleSummary};
@@ -25,41 +26,41 @@ pub fn UsersPage() -> impl IntoView {
         |(q, after)| search_users(Some(q), after),
     );
     view! {
-        <h1>"Users"</h1>
+        <h1>{t("Users")}</h1>
         {use_signed_in_user().is_some_and(|me| me.can(AdminPermission::UsersCreate)).then(|| view! {
-            <p><A href="/admin/users/new" attr:class="button primary">"New user"</A></p>
+            <p><A href="/admin/users/new" attr:class="button primary">{t("New user")}</A></p>
         })}
         <form method="get" action="/admin/users" class="search" role="search">
-            <label for="user-search">"Search by the start of a username, or of an email address (with @)"</label>
+            <label for="user-search">{t("Search by the start of a username, or of an email address (with @)")}</label>
             <input id="user-search" name="q" type="search" prop:value=query />
-            <button type="submit" class="secondary">"Search"</button>
+            <button type="submit" class="secondary">{t("Search")}</button>
         </form>
-        <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading users…")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(error) => view! { <ErrorBanner id="users-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
                     Ok(page) => view! {
                         <div class="table-wrap">
                             <table>
-                                <caption class="visually-hidden">"Users"</caption>
+                                <caption class="visually-hidden">{t("Users")}</caption>
                                 <thead><tr>
-                                    <th scope="col">"Username"</th>
-                                    <th scope="col">"Email"</th>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Role"</th>
-                                    <th scope="col">"Admin"</th>
-                                    <th scope="col">"Two-factor"</th>
-                                    <th scope="col">"Created"</th>
+                                    <th scope="col">{t("Username")}</th>
+                                    <th scope="col">{t("Email")}</th>
+                                    <th scope="col">{t("Name")}</th>
+                                    <th scope="col">{t("Role")}</th>
+                                    <th scope="col">{t("Admin")}</th>
+                                    <th scope="col">{t("Two-factor")}</th>
+                                    <th scope="col">{t("Created")}</th>
                                 </tr></thead>
                                 <tbody>
                                     {page.rows.into_iter().map(|user| view! {
                                         <tr>
-                                            <td><a href=format!("/admin/users/{}", user.id)>{user.username}</a>{user.locked.then(|| view! { <span class="badge">"Locked"</span> })}</td>
+                                            <td><a href=format!("/admin/users/{}", user.id)>{user.username}</a>{user.locked.then(|| view! { <span class="badge">{t("Locked")}</span> })}</td>
                                             <td>{user.email}</td>
                                             <td>{format!("{} {}", user.first_name, user.last_name)}</td>
                                             <td>{user.role.map(|r| r.name).unwrap_or_else(|| "—".into())}</td>
-                                            <td>{if user.is_admin { "Root admin" } else { "—" }}</td>
-                                            <td>{if user.two_factor { "On" } else { "Off" }}</td>
+                                            <td>{if user.is_admin { t("Root admin") } else { "—" }}</td>
+                                            <td>{if user.two_factor { t("On") } else { t("Off") }}</td>
                                             <td>{format_utc(user.created_at)}</td>
                                         </tr>
                                     }).collect_view()}
@@ -67,7 +68,7 @@ pub fn UsersPage() -> impl IntoView {
                             </table>
                         </div>
                         {page.next_after.map(|next| view! {
-                            <p><a href=move || format!("/admin/users?q={}&after={}", query(), next)>"Next page"</a></p>
+                            <p><a href=move || format!("/admin/users?q={}&after={}", query(), next)>{t("Next page")}</a></p>
                         })}
                     }.into_any(),
                 }
@@ -95,7 +96,7 @@ fn RoleSelect(
     }
     view! {
         <select id=id on:change=move |ev| selected.set(event_target_value(&ev).parse().ok())>
-            <option value="" selected=move || selected.get().is_none()>"No role"</option>
+            <option value="" selected=move || selected.get().is_none()>{t("No role")}</option>
             {choices.into_iter().map(|(role_id, name)| view! {
                 <option value=role_id.to_string() selected=move || selected.get() == Some(role_id)>{name}</option>
             }).collect_view()}
@@ -146,31 +147,31 @@ pub fn NewUserPage() -> impl IntoView {
         .as_ref()
         .is_some_and(|user| user.can(AdminPermission::RolesAssign));
     view! {
-        <h1>"New user"</h1>
-        <p><A href="/admin/users">"All users"</A></p>
+        <h1>{t("New user")}</h1>
+        <p><A href="/admin/users">{t("All users")}</A></p>
         <form class="form card" on:submit=submit>
-            <label for="new-username">"Username"</label>
+            <label for="new-username">{t("Username")}</label>
             <input id="new-username" type="text" required on:input=move |ev| username.set(event_target_value(&ev)) />
             <FieldMessage id="new-username-error" message=field("username") />
-            <label for="new-email">"Email"</label>
+            <label for="new-email">{t("Email")}</label>
             <input id="new-email" type="email" required on:input=move |ev| email.set(event_target_value(&ev)) />
             <FieldMessage id="new-email-error" message=field("email") />
-            <label for="new-first-name">"First name"</label>
+            <label for="new-first-name">{t("First name")}</label>
             <input id="new-first-name" type="text" required on:input=move |ev| first_name.set(event_target_value(&ev)) />
             <FieldMessage id="new-first-name-error" message=field("first_name") />
-            <label for="new-last-name">"Last name"</label>
+            <label for="new-last-name">{t("Last name")}</label>
             <input id="new-last-name" type="text" required on:input=move |ev| last_name.set(event_target_value(&ev)) />
             <FieldMessage id="new-last-name-error" message=field("last_name") />
-            <label for="new-language">"Language"</label>
+            <label for="new-language">{t("Language")}</label>
             <select id="new-language" on:change=move |ev| language.set(event_target_value(&ev))>
                 {LANGUAGES.iter().map(|(code, name)| view! { <option value=*code>{*name}</option> }).collect_view()}
             </select>
-            <label for="new-password">"Temporary password"</label>
+            <label for="new-password">{t("Temporary password")}</label>
             <input id="new-password" type="password" autocomplete="new-password" aria-describedby="new-password-hint" on:input=move |ev| password.set(event_target_value(&ev)) />
-            <p id="new-password-hint" class="muted">"Leave empty to email the user a link to set their own password."</p>
+            <p id="new-password-hint" class="muted">{t("Leave empty to email the user a link to set their own password.")}</p>
             <FieldMessage id="new-password-error" message=field("password") />
             {can_assign.then(|| view! {
-                <label for="new-role">"Role"</label>
+                <label for="new-role">{t("Role")}</label>
                 <Suspense>
                     {move || Suspend::new(async move {
                         let roles = roles.await.unwrap_or_default();
@@ -179,10 +180,10 @@ pub fn NewUserPage() -> impl IntoView {
                 </Suspense>
             })}
             {root.then(|| view! {
-                <label class="inline"><input type="checkbox" on:change=move |ev| is_admin.set(event_target_checked(&ev)) />"Root admin"</label>
+                <label class="inline"><input type="checkbox" on:change=move |ev| is_admin.set(event_target_checked(&ev)) />{t("Root admin")}</label>
             })}
             <ErrorBanner id="new-user-error" error=error />
-            <button type="submit" class="primary" disabled=move || create.pending().get()>"Create user"</button>
+            <button type="submit" class="primary" disabled=move || create.pending().get()>{t("Create user")}</button>
         </form>
     }
 }
@@ -201,8 +202,8 @@ pub fn UserPage() -> impl IntoView {
     let user = Resource::new(id, get_user);
     let roles = Resource::new(|| (), |_| list_roles());
     view! {
-        <p><A href="/admin/users">"All users"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <p><A href="/admin/users">{t("All users")}</A></p>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 // Without `roles.read` the list is empty; the form still shows the current role.
                 let roles = roles.await.unwrap_or_default();
@@ -296,62 +297,66 @@ fn UserForm(user: super::UserRow, roles: Vec<RoleSummary>) -> impl IntoView {
     // An empty text node does not survive server rendering, so "nothing to say" is `None`.
     let status = move || {
         if matches!(update.value().get(), Some(Ok(_))) {
-            Some("User saved.")
+            Some(t("User saved."))
         } else if matches!(reset.value().get(), Some(Ok(()))) {
-            Some("A password reset email is on its way.")
+            Some(t("A password reset email is on its way."))
         } else if matches!(disable.value().get(), Some(Ok(_))) {
-            Some("Two-factor authentication is off for this user.")
+            Some(t("Two-factor authentication is off for this user."))
         } else if matches!(unlock.value().get(), Some(Ok(()))) {
-            Some("The account is unlocked.")
+            Some(t("The account is unlocked."))
         } else {
             None
         }
     };
     view! {
-        <h1>{format!("User {}", user.username)}</h1>
+        <h1>{tf("User {username}", &[("username", &user.username)])}</h1>
         <form class="form card" on:submit=submit>
-            <label for="edit-email">"Email"</label>
+            <label for="edit-email">{t("Email")}</label>
             <input id="edit-email" type="email" required prop:value=email on:input=move |ev| email.set(event_target_value(&ev)) />
             <FieldMessage id="edit-email-error" message=field("email") />
-            <label for="edit-first-name">"First name"</label>
+            <label for="edit-first-name">{t("First name")}</label>
             <input id="edit-first-name" type="text" required prop:value=first_name on:input=move |ev| first_name.set(event_target_value(&ev)) />
             <FieldMessage id="edit-first-name-error" message=field("first_name") />
-            <label for="edit-last-name">"Last name"</label>
+            <label for="edit-last-name">{t("Last name")}</label>
             <input id="edit-last-name" type="text" required prop:value=last_name on:input=move |ev| last_name.set(event_target_value(&ev)) />
             <FieldMessage id="edit-last-name-error" message=field("last_name") />
-            <label for="edit-language">"Language"</label>
+            <label for="edit-language">{t("Language")}</label>
             <select id="edit-language" on:change=move |ev| language.set(event_target_value(&ev))>
                 {LANGUAGES.iter().map(|(code, name)| view! { <option value=*code selected=move || language.get() == *code>{*name}</option> }).collect_view()}
             </select>
             {can_assign.then(|| view! {
-                <label for="edit-role">"Role"</label>
+                <label for="edit-role">{t("Role")}</label>
                 <RoleSelect id="edit-role" roles current=user.role.clone() selected=role_id />
             })}
             {root.then(|| view! {
-                <label class="inline"><input type="checkbox" prop:checked=is_admin on:change=move |ev| is_admin.set(event_target_checked(&ev)) />"Root admin"</label>
+                <label class="inline"><input type="checkbox" prop:checked=is_admin on:change=move |ev| is_admin.set(event_target_checked(&ev)) />{t("Root admin")}</label>
             })}
             <ErrorBanner id="edit-user-error" error=error />
             <p class="status" role="status" aria-live="polite">{status}</p>
             {can_update.then(|| view! {
-                <button type="submit" class="primary" disabled=move || update.pending().get()>"Save user"</button>
+                <button type="submit" class="primary" disabled=move || update.pending().get()>{t("Save user")}</button>
             })}
         </form>
         <section class="card" aria-labelledby="user-actions-heading">
-            <h2 id="user-actions-heading">"Actions"</h2>
-            <p>{format!("Two-factor: {}. {}", if user.two_factor { "on" } else { "off" }, if user.locked { "Locked after failed sign-ins." } else { "" })}</p>
+            <h2 id="user-actions-heading">{t("Actions")}</h2>
+            <p>{format!(
+                "{} {}",
+                if user.two_factor { t("Two-factor: on.") } else { t("Two-factor: off.") },
+                if user.locked { t("Locked after failed sign-ins.") } else { "" },
+            )}</p>
             <div class="actions">
-                {can_reset.then(|| view! { <button type="button" class="secondary" on:click=move |_| { reset.dispatch(SendPasswordReset { id }); }>"Send password reset email"</button> })}
-                {can_disable.then(|| view! { <button type="button" class="secondary" on:click=move |_| { disable.dispatch(AdminDisableTwoFactor { id }); }>"Disable two-factor"</button> })}
-                {can_update.then(|| view! { <button type="button" class="secondary" on:click=move |_| { unlock.dispatch(UnlockUser { id }); }>"Unlock"</button> })}
-                {can_impersonate.then(|| view! { <button type="button" class="secondary" on:click=move |_| { impersonate.dispatch(StartImpersonation { id }); }>"Impersonate"</button> })}
+                {can_reset.then(|| view! { <button type="button" class="secondary" on:click=move |_| { reset.dispatch(SendPasswordReset { id }); }>{t("Send password reset email")}</button> })}
+                {can_disable.then(|| view! { <button type="button" class="secondary" on:click=move |_| { disable.dispatch(AdminDisableTwoFactor { id }); }>{t("Disable two-factor")}</button> })}
+                {can_update.then(|| view! { <button type="button" class="secondary" on:click=move |_| { unlock.dispatch(UnlockUser { id }); }>{t("Unlock")}</button> })}
+                {can_impersonate.then(|| view! { <button type="button" class="secondary" on:click=move |_| { impersonate.dispatch(StartImpersonation { id }); }>{t("Impersonate")}</button> })}
                 {can_delete.then(|| view! {
                     <Show
                         when=move || confirming.get()
-                        fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete user"</button> }
+                        fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirming.set(true)>{t("Delete user")}</button> }
                     >
-                        <p role="alert">"Delete this user? Their sessions and two-factor data go; their activity stays."</p>
-                        <button type="button" class="danger" node_ref=confirm_button on:click=move |_| { delete.dispatch(DeleteUser { id }); }>"Confirm delete"</button>
-                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                        <p role="alert">{t("Delete this user? Their sessions and two-factor data go; their activity stays.")}</p>
+                        <button type="button" class="danger" node_ref=confirm_button on:click=move |_| { delete.dispatch(DeleteUser { id }); }>{t("Confirm delete")}</button>
+                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>{t("Cancel")}</button>
                     </Show>
                 })}
             </div>

@@ -7,6 +7,7 @@ use crate::auth::server::{clear_failures, LOCKOUT_THRESHOLD, LOCKOUT_WINDOW_SECS
 use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
+use crate::i18n::t;
 use crate::mail::templates;
 use crate::permissions::AdminPermission;
 use crate::roles::server::check_grantable;
@@ -140,7 +141,7 @@ pub(crate) async fn check_target(
 ) -> Result<(), AppError> {
     if target.id == caller.user.id {
         return Err(AppError::Conflict {
-            message: "Use your account pages to change your own account.".into(),
+            message: t("Use your account pages to change your own account.").into(),
         });
     }
     if caller.user.is_admin {
@@ -176,7 +177,7 @@ async fn confirm_target_unchanged(
     let role_id: Option<i64> = row.try_get("role_id")?;
     if is_admin != target.is_admin || role_id != target.role.as_ref().map(|r| r.id) {
         return Err(AppError::Conflict {
-            message: "This user was changed meanwhile. Reload and try again.".into(),
+            message: t("This user was changed meanwhile. Reload and try again.").into(),
         });
     }
     Ok(())
@@ -197,7 +198,7 @@ async fn check_role_assignable(
     };
     let role = match crate::roles::server::get(state, role_id).await {
         Err(AppError::NotFound) => {
-            return Err(AppError::field("role_id", "This role does not exist."));
+            return Err(AppError::field("role_id", t("This role does not exist.")));
         }
         other => other?,
     };
@@ -208,7 +209,7 @@ fn check_language(language: &str) -> Result<(), String> {
     if LANGUAGES.iter().any(|(code, _)| *code == language) {
         Ok(())
     } else {
-        Err("Choose one of the listed languages.".into())
+        Err(t("Choose one of the listed languages.").into())
     }
 }
 
@@ -321,7 +322,7 @@ pub async fn update(
     // The last root admin stays one: checked inside the write transaction.
     if target.is_admin && !input.is_admin && count_roots(state, &mut tx).await? <= 1 {
         return Err(AppError::Conflict {
-            message: "This is the last root admin; make someone else root admin first.".into(),
+            message: t("This is the last root admin; make someone else root admin first.").into(),
         });
     }
     let taken = sqlx::query("select id from users where email_canonical = $1 and id <> $2")
@@ -332,7 +333,7 @@ pub async fn update(
     if taken.is_some() {
         return Err(AppError::field(
             "email",
-            "This email address is already in use.",
+            t("This email address is already in use."),
         ));
     }
     sqlx::query(
@@ -440,7 +441,7 @@ pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<(), A
     let state = &request.state;
     if id == caller.user.id {
         return Err(AppError::Conflict {
-            message: "You cannot delete your own account.".into(),
+            message: t("You cannot delete your own account.").into(),
         });
     }
     let target = get(state, id).await?;
@@ -457,7 +458,7 @@ pub async fn delete(request: &Request, caller: &Caller, id: i64) -> Result<(), A
     }
     if target.is_admin && count_roots(state, &mut tx).await? <= 1 {
         return Err(AppError::Conflict {
-            message: "The last root admin cannot be deleted.".into(),
+            message: t("The last root admin cannot be deleted.").into(),
         });
     }
     for table in [

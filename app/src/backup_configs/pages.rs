@@ -62,7 +62,7 @@ pub fn BackupConfigurationsPage() -> impl IntoView {
                                                 <td><a href=format!("/admin/backup-configurations/{}", config.id)>{config.name}</a></td>
                                                 <td>{kind_name(&config.kind)}</td>
                                                 <td>{place}</td>
-                                                <td>{config.servers}</td>
+                                                <td>{number(config.servers)}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

@@ -107,7 +107,7 @@ fn NestCard(nest: Nest) -> impl IntoView {
                                         } else {
                                             view! { <span>{egg.name}</span> }.into_any()
                                         }}</td>
-                                        <td>{egg.servers}</td>
+                                        <td>{number(egg.servers)}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -92,7 +92,7 @@ fn LocationTable(list: Vec<Location>) -> impl IntoView {
                         <tr>
                             <td><a href=format!("/admin/locations/{}", location.id)>{location.short_code}</a></td>
                             <td>{location.description}</td>
-                            <td>{location.nodes}</td>
+                            <td>{number(location.nodes)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -64,8 +64,8 @@ fn NodeTable(list: Vec<NodeSummary>) -> impl IntoView {
                             </td>
                             <td>{node.location}</td>
                             <td>{node.fqdn}</td>
-                            <td>{node.servers}</td>
-                            <td>{node.allocations}</td>
+                            <td>{count(node.servers)}</td>
+                            <td>{count(node.allocations)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -5,6 +5,7 @@ use super::{
     list_backup_configurations, BackupConfiguration, BackupConfigurationInput,
     CreateBackupConfiguration, DeleteBackupConfiguration, UpdateBackupConfiguration,
 };
+use crate::i18n::{format::number, t, tf};
 use crate::permissions::AdminPermission;
 use crate::shell::{hard_navigate, use_signed_in_user, DeleteSection, ErrorBanner, FieldMessage};
 use crate::users::Password;
@@ -20,7 +21,7 @@ fn kind_name(kind: &str) -> &'static str {
     match kind {
         "s3" => "S3",
         "restic" => "Restic",
-        _ => "Unknown",
+        _ => t("Unknown"),
     }
 }
 
@@ -29,25 +30,25 @@ fn kind_name(kind: &str) -> &'static str {
 pub fn BackupConfigurationsPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_backup_configurations());
     view! {
-        <h1>"Backup configurations"</h1>
-        <p><A href="/admin">"Administration"</A></p>
+        <h1>{t("Backup configurations")}</h1>
+        <p><A href="/admin">{t("Administration")}</A></p>
         {can(AdminPermission::BackupConfigurationsCreate).then(|| view! {
-            <p><A href="/admin/backup-configurations/new" attr:class="button primary">"New backup configuration"</A></p>
+            <p><A href="/admin/backup-configurations/new" attr:class="button primary">{t("New backup configuration")}</A></p>
         })}
-        <Transition fallback=|| view! { <p class="loading">"Loading backup configurations…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading backup configurations…")}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Err(error) => view! { <ErrorBanner id="backup-configurations-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No backup configurations yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{t("No backup configurations yet.")}</p> }.into_any(),
                     Ok(list) => view! {
                         <div class="table-wrap">
                             <table>
-                                <caption class="visually-hidden">"Backup configurations"</caption>
+                                <caption class="visually-hidden">{t("Backup configurations")}</caption>
                                 <thead><tr>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Kind"</th>
-                                    <th scope="col">"Where"</th>
-                                    <th scope="col">"Servers"</th>
+                                    <th scope="col">{t("Name")}</th>
+                                    <th scope="col">{t("Kind")}</th>
+                                    <th scope="col">{t("Where")}</th>
+                                    <th scope="col">{t("Servers")}</th>
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|config| {
@@ -61,7 +62,7 @@ pub fn BackupConfigurationsPage() -> impl IntoView {
                                                 <td><a href=format!("/admin/backup-configurations/{}", config.id)>{config.name}</a></td>
                                                 <td>{kind_name(&config.kind)}</td>
                                                 <td>{place}</td>
-                                                <td>{config.servers}</td>
+                                                <td>{number(config.servers)}</td>
                                             </tr>
                                         }
                                     }).collect_view()}
@@ -98,8 +99,8 @@ pub fn BackupConfigurationEditorPage() -> impl IntoView {
         }
     });
     view! {
-        <p><A href="/admin/backup-configurations">"All backup configurations"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <p><A href="/admin/backup-configurations">{t("All backup configurations")}</A></p>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match config.await {
                     Err(error) => view! { <ErrorBanner id="backup-configuration-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
@@ -207,26 +208,23 @@ fn BackupConfigurationForm(config: Option<BackupConfiguration>) -> impl IntoView
     let pending = Signal::derive(move || create.pending().get() || update.pending().get());
     let is_s3 = move || kind.get() == "s3";
     let secret_label = move || {
-        let what = if is_s3() {
-            "Secret key"
-        } else {
-            "Repository password"
-        };
         let kind_changed = saved_kind.get().is_some_and(|saved| saved != kind.get());
-        if secret_set.get() && !kind_changed {
-            format!("{what} (leave empty to keep the current one)")
-        } else {
-            what.to_owned()
+        let keep = secret_set.get() && !kind_changed;
+        match (is_s3(), keep) {
+            (true, true) => t("Secret key (leave empty to keep the current one)"),
+            (true, false) => t("Secret key"),
+            (false, true) => t("Repository password (leave empty to keep the current one)"),
+            (false, false) => t("Repository password"),
         }
     };
     let secret_hint = move || {
         let kind_changed = saved_kind.get().is_some_and(|saved| saved != kind.get());
         if kind_changed {
-            "The kind changed: enter the secret for the new kind."
+            t("The kind changed: enter the secret for the new kind.")
         } else if secret_set.get() {
-            "A secret is stored; it is never shown."
+            t("A secret is stored; it is never shown.")
         } else {
-            "Required. It is stored and never shown again."
+            t("Required. It is stored and never shown again.")
         }
     };
     let text_input = move |input_id: &'static str,
@@ -249,41 +247,41 @@ fn BackupConfigurationForm(config: Option<BackupConfiguration>) -> impl IntoView
     };
     view! {
         <h1>{move || match heading.get() {
-            Some(name) => format!("Backup configuration {name}"),
-            None => "New backup configuration".to_owned(),
+            Some(name) => tf("Backup configuration {name}", &[("name", &name)]),
+            None => t("New backup configuration").to_owned(),
         }}</h1>
-        {id.map(|_| view! { <p class="muted">{format!("Used by {servers} server(s).")}</p> })}
+        {id.map(|_| view! { <p class="muted">{tf("Used by {count} server(s).", &[("count", &number(servers))])}</p> })}
         <form class="form card" on:submit=save>
-            <label for="backup-name">"Name"</label>
+            <label for="backup-name">{t("Name")}</label>
             <input id="backup-name" type="text" required maxlength="100" disabled=!can_save aria-describedby="backup-name-error" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
             <FieldMessage id="backup-name-error" message=field("name") />
-            <label for="backup-kind">"Kind"</label>
+            <label for="backup-kind">{t("Kind")}</label>
             <select id="backup-kind" disabled=!can_save aria-describedby="backup-kind-error" on:change=move |ev| kind.set(event_target_value(&ev))>
-                <option value="s3" selected=move || kind.get() == "s3">"S3 bucket"</option>
-                <option value="restic" selected=move || kind.get() == "restic">"Restic repository"</option>
+                <option value="s3" selected=move || kind.get() == "s3">{t("S3 bucket")}</option>
+                <option value="restic" selected=move || kind.get() == "restic">{t("Restic repository")}</option>
             </select>
             <FieldMessage id="backup-kind-error" message=field("kind") />
             <Show
                 when=is_s3
-                fallback=move || text_input("backup-repository", "Repository", repository, "repository", Some("Where Restic keeps the backups, such as s3:https://s3.example.com/bucket or sftp:user@host:/srv/restic."))
+                fallback=move || text_input("backup-repository", t("Repository"), repository, "repository", Some(t("Where Restic keeps the backups, such as s3:https://s3.example.com/bucket or sftp:user@host:/srv/restic.")))
             >
-                {text_input("backup-endpoint", "Endpoint", endpoint, "endpoint", Some("An http or https address, such as https://s3.example.com."))}
-                {text_input("backup-bucket", "Bucket", bucket, "bucket", None)}
-                {text_input("backup-region", "Region", region, "region", Some("Leave empty when the provider has no regions."))}
-                {text_input("backup-access-key", "Access key", access_key, "access_key", None)}
+                {text_input("backup-endpoint", t("Endpoint"), endpoint, "endpoint", Some(t("An http or https address, such as https://s3.example.com.")))}
+                {text_input("backup-bucket", t("Bucket"), bucket, "bucket", None)}
+                {text_input("backup-region", t("Region"), region, "region", Some(t("Leave empty when the provider has no regions.")))}
+                {text_input("backup-access-key", t("Access key"), access_key, "access_key", None)}
             </Show>
             <label for="backup-secret">{secret_label}</label>
             <input id="backup-secret" type="password" autocomplete="new-password" disabled=!can_save aria-describedby="backup-secret-hint backup-secret-error" prop:value=secret on:input=move |ev| secret.set(event_target_value(&ev)) />
             <p id="backup-secret-hint" class="muted">{secret_hint}</p>
             <FieldMessage id="backup-secret-error" message=field("secret") />
             <ErrorBanner id="backup-save-error" error=save_error />
-            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some("Backup configuration saved.")}</p>
+            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then(|| t("Backup configuration saved."))}</p>
             {can_save.then(|| view! {
-                <button type="submit" class="primary" disabled=pending>{if id.is_some() { "Save backup configuration" } else { "Create backup configuration" }}</button>
+                <button type="submit" class="primary" disabled=pending>{if id.is_some() { t("Save backup configuration") } else { t("Create backup configuration") }}</button>
             })}
         </form>
         {id.filter(|_| can_delete).map(|id| view! {
-            <DeleteSection id="backup" title="Delete backup configuration" note="Only a configuration that no server uses can be deleted." question="Delete this backup configuration and its stored secret? This cannot be undone." confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteBackupConfiguration { id }); } error=delete_error />
+            <DeleteSection id="backup" title=t("Delete backup configuration") note=t("Only a configuration that no server uses can be deleted.") question=t("Delete this backup configuration and its stored secret? This cannot be undone.") confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteBackupConfiguration { id }); } error=delete_error />
         })}
     }
 }

@@ -7,12 +7,11 @@ use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
 use crate::fields::{delete_unless_used, line, unique_as, Guarded};
+use crate::i18n::t;
 use crate::users::validation::FieldErrors;
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::Row;
-
-const TAKEN: &str = "A backup configuration with this name already exists.";
 
 /// The settings that are not secret, as stored.
 fn settings_of(
@@ -36,7 +35,7 @@ fn settings_of(
             ("restic", json!({ "repository": repository }))
         }
         _ => {
-            errors.check::<()>("kind", Err("Choose S3 or Restic.".into()));
+            errors.check::<()>("kind", Err(t("Choose S3 or Restic.").into()));
             ("s3", Value::Null)
         }
     };
@@ -45,9 +44,9 @@ fn settings_of(
         // characters are checked.
         let value = secret.expose();
         let checked = if value.chars().any(char::is_control) {
-            Err("Control characters are not allowed here.".to_owned())
+            Err(t("Control characters are not allowed here.").to_owned())
         } else if value.chars().count() > 500 {
-            Err("At most 500 characters.".to_owned())
+            Err(t("At most 500 characters.").to_owned())
         } else {
             Ok(())
         };
@@ -61,7 +60,7 @@ fn check_url(raw: &str) -> Result<String, String> {
     let value = line(raw, 1, 500)?;
     match url::Url::parse(&value) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(value),
-        _ => Err("Enter an http or https address, such as https://s3.example.com.".into()),
+        _ => Err(t("Enter an http or https address, such as https://s3.example.com.").into()),
     }
 }
 
@@ -131,12 +130,12 @@ pub async fn create(
         .map(|s| s.expose().to_owned())
         .unwrap_or_default();
     if secret.is_empty() {
-        let what = if kind == "s3" {
-            "secret key"
+        let message = if kind == "s3" {
+            t("Enter the secret key.")
         } else {
-            "repository password"
+            t("Enter the repository password.")
         };
-        return Err(AppError::field("secret", format!("Enter the {what}.")));
+        return Err(AppError::field("secret", message));
     }
     let row = sqlx::query(
         r#"
@@ -153,7 +152,10 @@ pub async fn create(
     .bind(request.state.now())
     .fetch_one(request.state.db.pool())
     .await
-    .map_err(unique_as("name", TAKEN))?;
+    .map_err(unique_as(
+        "name",
+        t("A backup configuration with this name already exists."),
+    ))?;
     let id: i64 = row.try_get("id")?;
     record(
         request,
@@ -185,7 +187,7 @@ pub async fn update(
     if secret.is_empty() && current.kind != kind {
         return Err(AppError::field(
             "secret",
-            "Enter the secret for the new kind.",
+            t("Enter the secret for the new kind."),
         ));
     }
     sqlx::query(
@@ -204,7 +206,10 @@ pub async fn update(
     .bind(id)
     .execute(request.state.db.pool())
     .await
-    .map_err(unique_as("name", TAKEN))?;
+    .map_err(unique_as(
+        "name",
+        t("A backup configuration with this name already exists."),
+    ))?;
     record(
         request,
         caller,

@@ -57,8 +57,12 @@ pub struct DaemonToken {
 #[server(prefix = "/api", endpoint = "servers/daemon-token")]
 pub async fn request_daemon_token(id: i64, purpose: String) -> Result<DaemonToken, AppError> {
     let (request, caller, scope) = crate::context::request::on_server(id, None).await?;
-    let purpose = Purpose::parse(&purpose)
-        .ok_or_else(|| AppError::field("purpose", "Ask for a console or a files token."))?;
+    let purpose = Purpose::parse(&purpose).ok_or_else(|| {
+        AppError::field(
+            "purpose",
+            crate::i18n::t("Ask for a console or a files token."),
+        )
+    })?;
     server::issue(&request, &caller, &scope, purpose).await
 }
 

@@ -120,7 +120,7 @@ pub async fn issue(
     }
     if scope.suspended && !caller.user.is_admin {
         return Err(AppError::Conflict {
-            message: "This server is suspended.".into(),
+            message: crate::i18n::t("This server is suspended.").into(),
         });
     }
     let node =

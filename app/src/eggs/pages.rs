@@ -6,6 +6,7 @@ use super::{
     get_egg, list_nests, CreateEgg, CreateNest, DeleteEgg, DeleteNest, Egg, EggInput, EggVariable,
     MoveEgg, Nest, NestInput, UpdateEgg, UpdateNest,
 };
+use crate::i18n::{format::number, t, tf};
 use crate::permissions::AdminPermission;
 use crate::shell::{hard_navigate, use_signed_in_user, DeleteSection, ErrorBanner, FieldMessage};
 use leptos::prelude::*;
@@ -43,33 +44,33 @@ pub fn NestsPage() -> impl IntoView {
     let field =
         move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
     let status = move || match create.value().get() {
-        Some(Ok(nest)) => Some(format!("Nest {} created.", nest.name)),
+        Some(Ok(nest)) => Some(tf("Nest {name} created.", &[("name", &nest.name)])),
         _ => None,
     };
     view! {
-        <h1>"Nests and eggs"</h1>
-        <p><A href="/admin">"Administration"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading nests…"</p> }>
+        <h1>{t("Nests and eggs")}</h1>
+        <p><A href="/admin">{t("Administration")}</A></p>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading nests…")}</p> }>
             {move || Suspend::new(async move {
                 match nests.await {
                     Err(error) => view! { <ErrorBanner id="nests-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No nests yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{t("No nests yet.")}</p> }.into_any(),
                     Ok(list) => list.into_iter().map(|nest| view! { <NestCard nest /> }).collect_view().into_any(),
                 }
             })}
         </Transition>
         {can_create.then(|| view! {
             <form class="form card" on:submit=submit aria-labelledby="new-nest-heading">
-                <h2 id="new-nest-heading">"New nest"</h2>
-                <label for="new-nest-name">"Name"</label>
+                <h2 id="new-nest-heading">{t("New nest")}</h2>
+                <label for="new-nest-name">{t("Name")}</label>
                 <input id="new-nest-name" type="text" required maxlength="100" aria-describedby="new-nest-name-error" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
                 <FieldMessage id="new-nest-name-error" message=field("name") />
-                <label for="new-nest-description">"Description"</label>
+                <label for="new-nest-description">{t("Description")}</label>
                 <textarea id="new-nest-description" maxlength="1000" aria-describedby="new-nest-description-error" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                 <FieldMessage id="new-nest-description-error" message=field("description") />
                 <ErrorBanner id="new-nest-error" error=error />
                 <p class="status" role="status" aria-live="polite">{status}</p>
-                <button type="submit" class="primary" disabled=move || create.pending().get()>"Create nest"</button>
+                <button type="submit" class="primary" disabled=move || create.pending().get()>{t("Create nest")}</button>
             </form>
         })}
     }
@@ -88,15 +89,15 @@ fn NestCard(nest: Nest) -> impl IntoView {
             <h2 id=heading>{nest.name.clone()}</h2>
             {(!nest.description.is_empty()).then(|| view! { <p class="muted">{nest.description.clone()}</p> })}
             {if nest.eggs.is_empty() {
-                view! { <p class="empty">"No eggs in this nest."</p> }.into_any()
+                view! { <p class="empty">{t("No eggs in this nest.")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table>
-                            <caption class="visually-hidden">{format!("Eggs in {}", nest.name)}</caption>
+                            <caption class="visually-hidden">{tf("Eggs in {nest}", &[("nest", &nest.name)])}</caption>
                             <thead><tr>
-                                <th scope="col">"Egg"</th>
-                                <th scope="col">"Servers"</th>
+                                <th scope="col">{t("Egg")}</th>
+                                <th scope="col">{t("Servers")}</th>
                             </tr></thead>
                             <tbody>
                                 {nest.eggs.into_iter().map(|egg| view! {
@@ -106,7 +107,7 @@ fn NestCard(nest: Nest) -> impl IntoView {
                                         } else {
                                             view! { <span>{egg.name}</span> }.into_any()
                                         }}</td>
-                                        <td>{egg.servers}</td>
+                                        <td>{number(egg.servers)}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -115,8 +116,8 @@ fn NestCard(nest: Nest) -> impl IntoView {
                 }.into_any()
             }}
             <div class="actions">
-                {can_new_egg.then(|| view! { <a class="button" href=format!("/admin/eggs/new?nest={nest_id}")>"New egg in this nest"</a> })}
-                {can_edit.then(|| view! { <a class="button" href=format!("/admin/nests/{nest_id}")>"Edit nest"</a> })}
+                {can_new_egg.then(|| view! { <a class="button" href=format!("/admin/eggs/new?nest={nest_id}")>{t("New egg in this nest")}</a> })}
+                {can_edit.then(|| view! { <a class="button" href=format!("/admin/nests/{nest_id}")>{t("Edit nest")}</a> })}
             </div>
         </section>
     }
@@ -135,8 +136,8 @@ pub fn NestPage() -> impl IntoView {
     };
     let nests = Resource::new(|| (), |_| list_nests());
     view! {
-        <p><A href="/admin/nests">"All nests"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <p><A href="/admin/nests">{t("All nests")}</A></p>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 let id = id();
                 match nests.await.map(|list| list.into_iter().find(|nest| nest.id == id)) {
@@ -189,23 +190,23 @@ fn NestForm(nest: Nest) -> impl IntoView {
         Signal::derive(move || save_error.get().and_then(|e| e.field_message(f)))
     };
     view! {
-        <h1>{move || format!("Nest {}", heading.get())}</h1>
-        <p class="muted">{format!("{egg_count} egg(s) in this nest.")}</p>
+        <h1>{move || tf("Nest {name}", &[("name", &heading.get())])}</h1>
+        <p class="muted">{tf("{count} egg(s) in this nest.", &[("count", &number(egg_count as i64))])}</p>
         <form class="form card" on:submit=submit>
-            <label for="nest-name">"Name"</label>
+            <label for="nest-name">{t("Name")}</label>
             <input id="nest-name" type="text" required maxlength="100" disabled=!can_update aria-describedby="nest-name-error" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
             <FieldMessage id="nest-name-error" message=field("name") />
-            <label for="nest-description">"Description"</label>
+            <label for="nest-description">{t("Description")}</label>
             <textarea id="nest-description" maxlength="1000" disabled=!can_update aria-describedby="nest-description-error" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
             <FieldMessage id="nest-description-error" message=field("description") />
             <ErrorBanner id="nest-save-error" error=save_error />
-            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some("Nest saved.")}</p>
+            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then(|| t("Nest saved."))}</p>
             {can_update.then(|| view! {
-                <button type="submit" class="primary" disabled=move || update.pending().get()>"Save nest"</button>
+                <button type="submit" class="primary" disabled=move || update.pending().get()>{t("Save nest")}</button>
             })}
         </form>
         {can_delete.then(|| view! {
-            <DeleteSection id="nest" title="Delete nest" note="Only a nest without eggs can be deleted." question="Delete this nest? This cannot be undone." confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteNest { id }); } error=delete_error />
+            <DeleteSection id="nest" title=t("Delete nest") note=t("Only a nest without eggs can be deleted.") question=t("Delete this nest? This cannot be undone.") confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteNest { id }); } error=delete_error />
         })}
     }
 }
@@ -237,8 +238,8 @@ pub fn EggEditorPage() -> impl IntoView {
     // still works with the nest it was opened for.
     let nests = Resource::new(|| (), |_| list_nests());
     view! {
-        <p><A href="/admin/nests">"All nests and eggs"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <p><A href="/admin/nests">{t("All nests and eggs")}</A></p>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 let nests = nests.await.unwrap_or_default();
                 match egg.await {
@@ -334,7 +335,7 @@ fn EggForm(egg: Option<Egg>, nests: Vec<Nest>, nest_param: Option<i64>) -> impl 
                     .iter()
                     .find(|(nest, _)| *nest == id)
                     .map(|(_, name)| name.clone())
-                    .unwrap_or_else(|| format!("Nest {id}"))
+                    .unwrap_or_else(|| tf("Nest {name}", &[("name", &id)]))
             })
         }
     };
@@ -438,7 +439,7 @@ fn EggForm(egg: Option<Egg>, nests: Vec<Nest>, nest_param: Option<i64>) -> impl 
     };
     let pending = Signal::derive(move || create.pending().get() || update.pending().get());
     let moved = move || {
-        matches!(move_action.value().get(), Some(Ok(_))).then_some("The egg is in its new nest.")
+        matches!(move_action.value().get(), Some(Ok(_))).then(|| t("The egg is in its new nest."))
     };
     let other_nests = {
         let choices = nest_choices.clone();
@@ -454,57 +455,57 @@ fn EggForm(egg: Option<Egg>, nests: Vec<Nest>, nest_param: Option<i64>) -> impl 
 
     view! {
         <h1>{move || match heading.get() {
-            Some(name) => format!("Egg {name}"),
-            None => "New egg".to_owned(),
+            Some(name) => tf("Egg {name}", &[("name", &name)]),
+            None => t("New egg").to_owned(),
         }}</h1>
         {id.map(|_| view! {
-            <p class="muted">{move || format!("In nest {}. Used by {servers} server(s).", nest_name().unwrap_or_default())}</p>
+            <p class="muted">{move || tf("In nest {nest}. Used by {count} server(s).", &[("nest", &nest_name().unwrap_or_default()), ("count", &number(servers))])}</p>
         })}
         <form class="form card wide" on:submit=save>
             {id.is_none().then(|| {
                 let choices = nest_choices.clone();
                 view! {
-                    <label for="egg-nest">"Nest"</label>
+                    <label for="egg-nest">{t("Nest")}</label>
                     <select id="egg-nest" required aria-describedby="egg-nest-error" on:change=move |ev| nest_id.set(event_target_value(&ev).parse().ok())>
-                        <option value="" selected=move || nest_id.get().is_none()>"Choose a nest"</option>
+                        <option value="" selected=move || nest_id.get().is_none()>{t("Choose a nest")}</option>
                         {choices.into_iter().map(|(nest, name)| view! {
                             <option value=nest.to_string() selected=move || nest_id.get() == Some(nest)>{name}</option>
                         }).collect_view()}
                         {nest_param.filter(|nest| !nest_choices.iter().any(|(id, _)| id == nest)).map(|nest| view! {
-                            <option value=nest.to_string() selected=move || nest_id.get() == Some(nest)>{format!("Nest {nest}")}</option>
+                            <option value=nest.to_string() selected=move || nest_id.get() == Some(nest)>{tf("Nest {name}", &[("name", &nest)])}</option>
                         })}
                     </select>
                     <FieldMessage id="egg-nest-error" message=field("nest_id") />
                 }
             })}
-            <label for="egg-name">"Name"</label>
+            <label for="egg-name">{t("Name")}</label>
             <input id="egg-name" type="text" required maxlength="100" disabled=!can_save aria-describedby="egg-name-error" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
             <FieldMessage id="egg-name-error" message=field("name") />
-            <label for="egg-description">"Description"</label>
+            <label for="egg-description">{t("Description")}</label>
             <textarea id="egg-description" maxlength="1000" disabled=!can_save aria-describedby="egg-description-error" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
             <FieldMessage id="egg-description-error" message=field("description") />
-            <label for="egg-images">"Docker images"</label>
+            <label for="egg-images">{t("Docker images")}</label>
             <textarea id="egg-images" class="code" rows="4" required disabled=!can_save aria-describedby="egg-images-hint egg-images-error" prop:value=docker_images on:input=move |ev| docker_images.set(event_target_value(&ev))></textarea>
-            <p id="egg-images-hint" class="muted">"One image per line, such as ghcr.io/example/java:21. The first is the default; at most 20."</p>
+            <p id="egg-images-hint" class="muted">{t("One image per line, such as ghcr.io/example/java:21. The first is the default; at most 20.")}</p>
             <FieldMessage id="egg-images-error" message=field("docker_images") />
-            <label for="egg-startup">"Startup command"</label>
+            <label for="egg-startup">{t("Startup command")}</label>
             <textarea id="egg-startup" class="code" rows="3" maxlength="4000" disabled=!can_save aria-describedby="egg-startup-hint egg-startup-error" prop:value=startup on:input=move |ev| startup.set(event_target_value(&ev))></textarea>
-            <p id="egg-startup-hint" class="muted">"The command that starts the server. The variables below reach it as environment variables."</p>
+            <p id="egg-startup-hint" class="muted">{t("The command that starts the server. The variables below reach it as environment variables.")}</p>
             <FieldMessage id="egg-startup-error" message=field("startup") />
-            <label for="egg-install-script">"Install script"</label>
+            <label for="egg-install-script">{t("Install script")}</label>
             <textarea id="egg-install-script" class="code" rows="10" disabled=!can_script aria-describedby="egg-install-script-hint egg-install-script-error" prop:value=install_script on:input=move |ev| install_script.set(event_target_value(&ev))></textarea>
             <p id="egg-install-script-hint" class="muted">{if can_script {
-                "Runs once when a server is installed."
+                t("Runs once when a server is installed.")
             } else {
-                "Runs once when a server is installed. Changing it needs the eggs.install-script permission."
+                t("Runs once when a server is installed. Changing it needs the eggs.install-script permission.")
             }}</p>
             <FieldMessage id="egg-install-script-error" message=field("install_script") />
 
-            <h2 id="egg-variables-heading">"Variables"</h2>
-            {(!can_variables).then(|| view! { <p class="muted">"Changing variables needs the eggs.variables permission."</p> })}
-            <p class="muted">"Rules are written as required|integer|min:1|max:100: required or nullable, one of string, integer or boolean, min:N and max:N, and in:a,b,c."</p>
+            <h2 id="egg-variables-heading">{t("Variables")}</h2>
+            {(!can_variables).then(|| view! { <p class="muted">{t("Changing variables needs the eggs.variables permission.")}</p> })}
+            <p class="muted">{t("Rules are written as required|integer|min:1|max:100: required or nullable, one of string, integer or boolean, min:N and max:N, and in:a,b,c.")}</p>
             <Show when=move || rows.read().is_empty()>
-                <p class="empty">"No variables."</p>
+                <p class="empty">{t("No variables.")}</p>
             </Show>
             <For each=move || rows.get() key=|row| row.key let:row>
                 <VariableFields row rows disabled=!can_variables />
@@ -512,23 +513,23 @@ fn EggForm(egg: Option<Egg>, nests: Vec<Nest>, nest_param: Option<i64>) -> impl 
             <FieldMessage id="egg-variables-error" message=field("variables") />
             {can_variables.then(|| view! {
                 <div class="actions">
-                    <button type="button" class="secondary" on:click=move |_| rows.update(|list| list.push(VariableRow { fresh: true, ..new_row(empty_variable()) }))>"Add variable"</button>
+                    <button type="button" class="secondary" on:click=move |_| rows.update(|list| list.push(VariableRow { fresh: true, ..new_row(empty_variable()) }))>{t("Add variable")}</button>
                 </div>
             })}
             <ErrorBanner id="egg-save-error" error=save_error />
-            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some("Egg saved.")}</p>
+            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then(|| t("Egg saved."))}</p>
             {can_save.then(|| view! {
-                <button type="submit" class="primary" disabled=pending>{if id.is_some() { "Save egg" } else { "Create egg" }}</button>
+                <button type="submit" class="primary" disabled=pending>{if id.is_some() { t("Save egg") } else { t("Create egg") }}</button>
             })}
         </form>
         {id.map(|id| view! {
             {can_move.then(|| view! {
                 <section class="card" aria-labelledby="egg-move-heading">
-                    <h2 id="egg-move-heading">"Move to nest"</h2>
+                    <h2 id="egg-move-heading">{t("Move to nest")}</h2>
                     <div class="form">
-                        <label for="egg-move-nest">"New nest"</label>
+                        <label for="egg-move-nest">{t("New nest")}</label>
                         <select id="egg-move-nest" aria-describedby="egg-move-error" on:change=move |ev| move_to.set(event_target_value(&ev).parse().ok())>
-                            <option value="" selected=move || move_to.get().is_none()>"Choose a nest"</option>
+                            <option value="" selected=move || move_to.get().is_none()>{t("Choose a nest")}</option>
                             {move || other_nests().into_iter().map(|(nest, name)| view! {
                                 <option value=nest.to_string() selected=move || move_to.get() == Some(nest)>{name}</option>
                             }).collect_view()}
@@ -540,13 +541,13 @@ fn EggForm(egg: Option<Egg>, nests: Vec<Nest>, nest_param: Option<i64>) -> impl 
                                 if let Some(nest_id) = move_to.get_untracked() {
                                     move_action.dispatch(MoveEgg { id, nest_id });
                                 }
-                            }>"Move egg"</button>
+                            }>{t("Move egg")}</button>
                         </div>
                     </div>
                 </section>
             })}
             {can_delete.then(|| view! {
-                <DeleteSection id="egg" title="Delete egg" note="Only an egg that no server uses can be deleted." question="Delete this egg? This cannot be undone." confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteEgg { id }); } error=delete_error />
+                <DeleteSection id="egg" title=t("Delete egg") note=t("Only an egg that no server uses can be deleted.") question=t("Delete this egg? This cannot be undone.") confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteEgg { id }); } error=delete_error />
             })}
         })}
     }
@@ -590,27 +591,38 @@ fn VariableFields(
     let legend = move || {
         let name = row.name.get();
         if name.trim().is_empty() {
-            "New variable".to_owned()
+            t("New variable").to_owned()
         } else {
-            format!("Variable {}", name.trim())
+            tf("Variable {name}", &[("name", &name.trim())])
         }
     };
-    let remove_label = move || format!("Remove {}", legend().to_lowercase());
+    // The name is shown in lower case here, as before the texts were translated.
+    let remove_label = move || {
+        let name = row.name.get();
+        if name.trim().is_empty() {
+            t("Remove new variable").to_owned()
+        } else {
+            tf(
+                "Remove variable {name}",
+                &[("name", &name.trim().to_lowercase())],
+            )
+        }
+    };
     view! {
         <fieldset class="variable-row">
             <legend>{legend}</legend>
-            <label for=id("name")>"Name"</label>
+            <label for=id("name")>{t("Name")}</label>
             <input id=id("name") node_ref=name_input type="text" required maxlength="100" disabled=disabled prop:value=row.name on:input=move |ev| row.name.set(event_target_value(&ev)) />
-            <label for=id("env")>"Environment name"</label>
+            <label for=id("env")>{t("Environment name")}</label>
             <input id=id("env") type="text" class="code" required maxlength="64" disabled=disabled aria-describedby=id("env-error") prop:value=row.env_name on:input=move |ev| row.env_name.set(event_target_value(&ev)) />
             <FieldMessage id=id("env-error") message=Signal::derive(env_problem) />
-            <label for=id("default")>"Default value"</label>
+            <label for=id("default")>{t("Default value")}</label>
             <input id=id("default") type="text" disabled=disabled aria-describedby=id("default-error") prop:value=row.default on:input=move |ev| row.default.set(event_target_value(&ev)) />
             <FieldMessage id=id("default-error") message=Signal::derive(default_problem) />
-            <label for=id("rules")>"Rules"</label>
+            <label for=id("rules")>{t("Rules")}</label>
             <input id=id("rules") type="text" class="code" disabled=disabled aria-describedby=id("rules-error") prop:value=row.rules on:input=move |ev| row.rules.set(event_target_value(&ev)) />
             <FieldMessage id=id("rules-error") message=Signal::derive(rules_problem) />
-            <label for=id("description")>"Description"</label>
+            <label for=id("description")>{t("Description")}</label>
             <textarea id=id("description") maxlength="1000" disabled=disabled prop:value=row.description on:input=move |ev| row.description.set(event_target_value(&ev))></textarea>
             <label class="inline">
                 <input type="checkbox" disabled=disabled prop:checked=row.user_viewable on:change=move |ev| {
@@ -620,15 +632,15 @@ fn VariableFields(
                         row.user_editable.set(false);
                     }
                 } />
-                "Server users may see it"
+                {t("Server users may see it")}
             </label>
             <label class="inline">
                 <input type="checkbox" disabled=move || disabled || !row.user_viewable.get() prop:checked=row.user_editable on:change=move |ev| row.user_editable.set(event_target_checked(&ev)) />
-                "Server users may change it (only when they may see it)"
+                {t("Server users may change it (only when they may see it)")}
             </label>
             {(!disabled).then(|| view! {
                 <div class="actions">
-                    <button type="button" class="secondary" aria-label=remove_label on:click=move |_| rows.update(|list| list.retain(|r| r.key != row.key))>"Remove variable"</button>
+                    <button type="button" class="secondary" aria-label=remove_label on:click=move |_| rows.update(|list| list.retain(|r| r.key != row.key))>{t("Remove variable")}</button>
                 </div>
             })}
         </fieldset>

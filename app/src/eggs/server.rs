@@ -8,14 +8,13 @@ use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
 use crate::fields::{delete_unless_used, line, text, unique_as, Guarded};
+use crate::i18n::{t, tf};
 use crate::permissions::AdminPermission;
 use crate::users::validation::FieldErrors;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::BTreeSet;
-
-const NEST_TAKEN: &str = "A nest with this name already exists.";
 
 fn validate_nest(input: &NestInput) -> Result<(String, String), AppError> {
     let mut errors = FieldErrors::default();
@@ -104,7 +103,10 @@ pub async fn create_nest(
     .bind(request.state.now())
     .fetch_one(request.state.db.pool())
     .await
-    .map_err(unique_as("name", NEST_TAKEN))?;
+    .map_err(unique_as(
+        "name",
+        t("A nest with this name already exists."),
+    ))?;
     let id: i64 = row.try_get("id")?;
     record(
         request,
@@ -135,7 +137,7 @@ pub async fn update_nest(
     .bind(id)
     .execute(request.state.db.pool())
     .await
-    .map_err(unique_as("name", NEST_TAKEN))?;
+    .map_err(unique_as("name", t("A nest with this name already exists.")))?;
     if result.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
@@ -182,7 +184,7 @@ fn check_images(images: &[String]) -> Result<Vec<String>, String> {
     for image in images.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
         if image.len() > 255 || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(
-                "Image references have no spaces and are at most 255 characters long.".into(),
+                t("Image references have no spaces and are at most 255 characters long.").into(),
             );
         }
         if seen.insert(image.to_owned()) {
@@ -190,35 +192,46 @@ fn check_images(images: &[String]) -> Result<Vec<String>, String> {
         }
     }
     if out.is_empty() {
-        return Err("Give at least one docker image.".into());
+        return Err(t("Give at least one docker image.").into());
     }
     if out.len() > 20 {
-        return Err("At most 20 docker images.".into());
+        return Err(t("At most 20 docker images.").into());
     }
     Ok(out)
 }
 
 fn check_variables(variables: &[EggVariable]) -> Result<Vec<EggVariable>, String> {
     if variables.len() > 50 {
-        return Err("At most 50 variables.".into());
+        return Err(t("At most 50 variables.").into());
     }
     let mut env_names = BTreeSet::new();
     let mut out = Vec::new();
     for (index, variable) in variables.iter().enumerate() {
         let n = index + 1;
-        let name = line(&variable.name, 1, 100).map_err(|m| format!("Variable {n}: {m}"))?;
-        let description =
-            text(&variable.description, 1000).map_err(|m| format!("Variable {n}: {m}"))?;
+        let about = |message: String| {
+            tf(
+                "Variable {number}: {message}",
+                &[("number", &n), ("message", &message)],
+            )
+        };
+        let name = line(&variable.name, 1, 100).map_err(about)?;
+        let description = text(&variable.description, 1000).map_err(about)?;
         let env_name = variable.env_name.trim().to_owned();
-        check_env_name(&env_name).map_err(|m| format!("Variable {n}: {m}"))?;
+        check_env_name(&env_name).map_err(about)?;
         if !env_names.insert(env_name.clone()) {
-            return Err(format!("Variable {n}: {env_name} is declared twice."));
+            return Err(tf(
+                "Variable {number}: {name} is declared twice.",
+                &[("number", &n), ("name", &env_name)],
+            ));
         }
-        let rules = Rules::parse(&variable.rules).map_err(|m| format!("Variable {n}: {m}"))?;
+        let rules = Rules::parse(&variable.rules).map_err(about)?;
         if !variable.default.is_empty() {
-            rules
-                .check(&variable.default)
-                .map_err(|m| format!("Variable {n}, default value: {m}"))?;
+            rules.check(&variable.default).map_err(|message| {
+                tf(
+                    "Variable {number}, default value: {message}",
+                    &[("number", &n), ("message", &message)],
+                )
+            })?;
         }
         out.push(EggVariable {
             name,
@@ -318,7 +331,7 @@ async fn check_nest(state: &AppState, id: i64) -> Result<(), AppError> {
         .fetch_optional(state.db.pool())
         .await?
         .map(|_| ())
-        .ok_or_else(|| AppError::field("nest_id", "Choose an existing nest."))
+        .ok_or_else(|| AppError::field("nest_id", t("Choose an existing nest.")))
 }
 
 #[tracing::instrument(skip_all, fields(user_id = caller.user.id))]

@@ -6,6 +6,7 @@
 //! integers), and `in:a,b,c`. Unknown rules are refused when the egg is saved, so a server is
 //! never checked against a rule nobody understands.
 
+use crate::i18n::{t, tf};
 use serde::{Deserialize, Serialize};
 
 /// One variable an egg declares.
@@ -65,7 +66,10 @@ impl Rules {
                 argument
                     .and_then(|a| a.trim().parse::<i64>().ok())
                     .ok_or_else(|| {
-                        format!("The rule `{name}` needs a whole number, as in `{name}:10`.")
+                        tf(
+                            "The rule `{name}` needs a whole number, as in `{name}:10`.",
+                            &[("name", &name)],
+                        )
                     })
             };
             match name {
@@ -84,22 +88,25 @@ impl Rules {
                         .filter(|c| !c.is_empty())
                         .collect();
                     if choices.is_empty() {
-                        return Err("The rule `in` needs choices, as in `in:a,b`.".into());
+                        return Err(t("The rule `in` needs choices, as in `in:a,b`.").into());
                     }
                     rules.one_of = Some(choices);
                 }
                 other => {
                     let shown: String = other.chars().take(32).collect();
-                    return Err(format!("Unknown rule `{shown}`."));
+                    return Err(tf("Unknown rule `{rule}`.", &[("rule", &shown)]));
                 }
             }
         }
         if kinds > 1 {
-            return Err("Choose one of string, integer or boolean.".into());
+            return Err(t("Choose one of string, integer or boolean.").into());
         }
         if let (Some(min), Some(max)) = (rules.min, rules.max) {
             if min > max {
-                return Err(format!("`min:{min}` is larger than `max:{max}`."));
+                return Err(tf(
+                    "`min:{min}` is larger than `max:{max}`.",
+                    &[("min", &min), ("max", &max)],
+                ));
             }
         }
         Ok(rules)
@@ -109,36 +116,39 @@ impl Rules {
     pub fn check(&self, value: &str) -> Result<(), String> {
         if value.is_empty() {
             return if self.required {
-                Err("A value is required.".into())
+                Err(t("A value is required.").into())
             } else {
                 Ok(())
             };
         }
         if value.chars().any(char::is_control) {
-            return Err("Control characters are not allowed.".into());
+            return Err(t("Control characters are not allowed.").into());
         }
         if value.chars().count() > 1000 {
-            return Err("At most 1000 characters.".into());
+            return Err(t("At most 1000 characters.").into());
         }
         if let Some(choices) = &self.one_of {
             if !choices.iter().any(|c| c == value) {
-                return Err(format!("Choose one of: {}.", choices.join(", ")));
+                return Err(tf(
+                    "Choose one of: {choices}.",
+                    &[("choices", &choices.join(", "))],
+                ));
             }
         }
         match self.kind {
             Kind::Boolean => {
                 if !matches!(value, "0" | "1" | "true" | "false") {
-                    return Err("Enter true or false.".into());
+                    return Err(t("Enter true or false.").into());
                 }
             }
             Kind::Integer => {
                 let number: i64 = value
                     .parse()
-                    .map_err(|_| "Enter a whole number.".to_owned())?;
+                    .map_err(|_| t("Enter a whole number.").to_owned())?;
                 if self.min.is_some_and(|min| number < min)
                     || self.max.is_some_and(|max| number > max)
                 {
-                    return Err(self.range_message("The number"));
+                    return Err(self.range_message(true));
                 }
             }
             Kind::String => {
@@ -146,20 +156,26 @@ impl Rules {
                 if self.min.is_some_and(|min| length < min)
                     || self.max.is_some_and(|max| length > max)
                 {
-                    return Err(self.range_message("The length"));
+                    return Err(self.range_message(false));
                 }
             }
         }
         Ok(())
     }
 
-    fn range_message(&self, what: &str) -> String {
-        match (self.min, self.max) {
-            (Some(min), Some(max)) => format!("{what} must be from {min} to {max}."),
-            (Some(min), None) => format!("{what} must be at least {min}."),
-            (None, Some(max)) => format!("{what} must be at most {max}."),
-            (None, None) => String::new(),
-        }
+    /// The refusal for a number (`number`) or a length outside `min..=max`.
+    fn range_message(&self, number: bool) -> String {
+        let text = match (number, self.min, self.max) {
+            (true, Some(_), Some(_)) => t("The number must be from {min} to {max}."),
+            (true, Some(_), None) => t("The number must be at least {min}."),
+            (true, None, Some(_)) => t("The number must be at most {max}."),
+            (false, Some(_), Some(_)) => t("The length must be from {min} to {max}."),
+            (false, Some(_), None) => t("The length must be at least {min}."),
+            (false, None, Some(_)) => t("The length must be at most {max}."),
+            (_, None, None) => return String::new(),
+        };
+        let (min, max) = (self.min.unwrap_or_default(), self.max.unwrap_or_default());
+        tf(text, &[("min", &min), ("max", &max)])
     }
 }
 
@@ -183,8 +199,9 @@ const RESERVED_ENV_NAMES: &[&str] = &[
 /// not one the daemon sets itself.
 pub fn check_env_name(value: &str) -> Result<(), String> {
     if RESERVED_ENV_NAMES.contains(&value) {
-        return Err(format!(
-            "{value} is set by the daemon itself; choose another name."
+        return Err(tf(
+            "{name} is set by the daemon itself; choose another name.",
+            &[("name", &value)],
         ));
     }
     let ok = !value.is_empty()
@@ -196,7 +213,7 @@ pub fn check_env_name(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("Use capital letters, digits and _, as in SERVER_JARFILE.".into())
+        Err(t("Use capital letters, digits and _, as in SERVER_JARFILE.").into())
     }
 }
 

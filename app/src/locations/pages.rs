@@ -4,6 +4,7 @@ use super::{
     get_location, list_locations, CreateLocation, DeleteLocation, Location, LocationInput,
     UpdateLocation,
 };
+use crate::i18n::{format::number, t, tf};
 use crate::permissions::AdminPermission;
 use crate::shell::{hard_navigate, use_signed_in_user, DeleteSection, ErrorBanner, FieldMessage};
 use leptos::prelude::*;
@@ -39,34 +40,37 @@ pub fn LocationsPage() -> impl IntoView {
     let field =
         move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
     let status = move || match create.value().get() {
-        Some(Ok(location)) => Some(format!("Location {} created.", location.short_code)),
+        Some(Ok(location)) => Some(tf(
+            "Location {code} created.",
+            &[("code", &location.short_code)],
+        )),
         _ => None,
     };
     view! {
-        <h1>"Locations"</h1>
-        <p><A href="/admin">"Administration"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading locations…"</p> }>
+        <h1>{t("Locations")}</h1>
+        <p><A href="/admin">{t("Administration")}</A></p>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading locations…")}</p> }>
             {move || Suspend::new(async move {
                 match locations.await {
                     Err(error) => view! { <ErrorBanner id="locations-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No locations yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{t("No locations yet.")}</p> }.into_any(),
                     Ok(list) => view! { <LocationTable list /> }.into_any(),
                 }
             })}
         </Transition>
         {can_create.then(|| view! {
             <form class="form card" on:submit=submit aria-labelledby="new-location-heading">
-                <h2 id="new-location-heading">"New location"</h2>
-                <label for="new-location-code">"Short code"</label>
+                <h2 id="new-location-heading">{t("New location")}</h2>
+                <label for="new-location-code">{t("Short code")}</label>
                 <input id="new-location-code" type="text" required maxlength="60" aria-describedby="new-location-code-hint new-location-code-error" prop:value=short_code on:input=move |ev| short_code.set(event_target_value(&ev)) />
-                <p id="new-location-code-hint" class="muted">"A short name such as eu-west or fra1."</p>
+                <p id="new-location-code-hint" class="muted">{t("A short name such as eu-west or fra1.")}</p>
                 <FieldMessage id="new-location-code-error" message=field("short_code") />
-                <label for="new-location-description">"Description"</label>
+                <label for="new-location-description">{t("Description")}</label>
                 <textarea id="new-location-description" maxlength="500" aria-describedby="new-location-description-error" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                 <FieldMessage id="new-location-description-error" message=field("description") />
                 <ErrorBanner id="new-location-error" error=error />
                 <p class="status" role="status" aria-live="polite">{status}</p>
-                <button type="submit" class="primary" disabled=move || create.pending().get()>"Create location"</button>
+                <button type="submit" class="primary" disabled=move || create.pending().get()>{t("Create location")}</button>
             </form>
         })}
     }
@@ -77,18 +81,18 @@ fn LocationTable(list: Vec<Location>) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table>
-                <caption class="visually-hidden">"Locations"</caption>
+                <caption class="visually-hidden">{t("Locations")}</caption>
                 <thead><tr>
-                    <th scope="col">"Short code"</th>
-                    <th scope="col">"Description"</th>
-                    <th scope="col">"Nodes"</th>
+                    <th scope="col">{t("Short code")}</th>
+                    <th scope="col">{t("Description")}</th>
+                    <th scope="col">{t("Nodes")}</th>
                 </tr></thead>
                 <tbody>
                     {list.into_iter().map(|location| view! {
                         <tr>
                             <td><a href=format!("/admin/locations/{}", location.id)>{location.short_code}</a></td>
                             <td>{location.description}</td>
-                            <td>{location.nodes}</td>
+                            <td>{number(location.nodes)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -110,8 +114,8 @@ pub fn LocationPage() -> impl IntoView {
     };
     let location = Resource::new(id, get_location);
     view! {
-        <p><A href="/admin/locations">"All locations"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <p><A href="/admin/locations">{t("All locations")}</A></p>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match location.await {
                     Err(error) => view! { <ErrorBanner id="location-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
@@ -170,25 +174,25 @@ fn LocationForm(location: Location) -> impl IntoView {
     let field = move |f: &'static str| {
         Signal::derive(move || save_error.get().and_then(|e| e.field_message(f)))
     };
-    let saved = move || matches!(update.value().get(), Some(Ok(_))).then_some("Location saved.");
+    let saved = move || matches!(update.value().get(), Some(Ok(_))).then(|| t("Location saved."));
     view! {
-        <h1>{move || format!("Location {}", heading.get())}</h1>
-        <p class="muted">{move || format!("{} node(s) in this location.", nodes.get())}</p>
+        <h1>{move || tf("Location {code}", &[("code", &heading.get())])}</h1>
+        <p class="muted">{move || tf("{count} node(s) in this location.", &[("count", &number(nodes.get()))])}</p>
         <form class="form card" on:submit=submit>
-            <label for="location-code">"Short code"</label>
+            <label for="location-code">{t("Short code")}</label>
             <input id="location-code" type="text" required maxlength="60" disabled=!can_update aria-describedby="location-code-error" prop:value=short_code on:input=move |ev| short_code.set(event_target_value(&ev)) />
             <FieldMessage id="location-code-error" message=field("short_code") />
-            <label for="location-description">"Description"</label>
+            <label for="location-description">{t("Description")}</label>
             <textarea id="location-description" maxlength="500" disabled=!can_update aria-describedby="location-description-error" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
             <FieldMessage id="location-description-error" message=field("description") />
             <ErrorBanner id="location-save-error" error=save_error />
             <p class="status" role="status" aria-live="polite">{saved}</p>
             {can_update.then(|| view! {
-                <button type="submit" class="primary" disabled=move || update.pending().get()>"Save location"</button>
+                <button type="submit" class="primary" disabled=move || update.pending().get()>{t("Save location")}</button>
             })}
         </form>
         {can_delete.then(|| view! {
-            <DeleteSection id="location" title="Delete location" note="Only a location without nodes can be deleted." question="Delete this location? This cannot be undone." confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteLocation { id }); } error=delete_error />
+            <DeleteSection id="location" title=t("Delete location") note=t("Only a location without nodes can be deleted.") question=t("Delete this location? This cannot be undone.") confirming=confirming pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteLocation { id }); } error=delete_error />
         })}
     }
 }

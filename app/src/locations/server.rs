@@ -7,6 +7,7 @@ use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
 use crate::fields::{delete_unless_used, line, text, unique_as, Guarded};
+use crate::i18n::t;
 use crate::users::validation::FieldErrors;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -23,7 +24,7 @@ fn validate(input: &LocationInput) -> Result<(String, String), AppError> {
             {
                 Ok(code)
             } else {
-                Err("Use letters, digits and - _ . only, as in eu-west.".into())
+                Err(t("Use letters, digits and - _ . only, as in eu-west.").into())
             }
         }),
     );
@@ -63,8 +64,6 @@ pub async fn get(state: &AppState, id: i64) -> Result<Location, AppError> {
     from_row(&row)
 }
 
-const TAKEN: &str = "A location with this short code already exists.";
-
 async fn record(request: &Request, caller: &Caller, event: Event, id: i64, code: &str) {
     let entry = Entry::new(event)
         .by(caller)
@@ -94,7 +93,10 @@ pub async fn create(
     .bind(now)
     .fetch_one(request.state.db.pool())
     .await
-    .map_err(unique_as("short_code", TAKEN))?;
+    .map_err(unique_as(
+        "short_code",
+        t("A location with this short code already exists."),
+    ))?;
     let id: i64 = row.try_get("id")?;
     record(request, caller, Event::LocationCreated, id, &code).await;
     get(&request.state, id).await
@@ -122,7 +124,10 @@ pub async fn update(
     .bind(id)
     .execute(request.state.db.pool())
     .await
-    .map_err(unique_as("short_code", TAKEN))?;
+    .map_err(unique_as(
+        "short_code",
+        t("A location with this short code already exists."),
+    ))?;
     if result.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }

@@ -9,6 +9,7 @@ pub mod pages;
 pub mod server;
 
 use crate::error::AppError;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -167,23 +168,26 @@ pub fn parse_ports(raw: &str) -> Result<Vec<u16>, String> {
         };
         let parse = |p: &str| {
             p.parse::<u16>().ok().filter(|p| *p >= 1).ok_or_else(|| {
-                format!(
-                    "`{}` is not a port from 1 to 65535.",
-                    p.chars().take(16).collect::<String>()
+                tf(
+                    "`{port}` is not a port from 1 to 65535.",
+                    &[("port", &p.chars().take(16).collect::<String>())],
                 )
             })
         };
         let (start, end) = (parse(start)?, parse(end)?);
         if start > end {
-            return Err(format!("The range {start}-{end} runs backwards."));
+            return Err(tf(
+                "The range {start}-{end} runs backwards.",
+                &[("start", &start), ("end", &end)],
+            ));
         }
         if usize::from(end - start) + ports.len() >= 1000 {
-            return Err("At most 1,000 ports at a time.".into());
+            return Err(t("At most 1,000 ports at a time.").into());
         }
         ports.extend(start..=end);
     }
     if ports.is_empty() {
-        return Err("Enter at least one port.".into());
+        return Err(t("Enter at least one port.").into());
     }
     Ok(ports.into_iter().collect())
 }

@@ -6,6 +6,7 @@ use super::{
     get_node, list_nodes, AddAllocations, Allocation, CreateNode, DeleteNode, Node, NodeInput,
     NodeSummary, RemoveAllocation, ResetNodeSecret, UpdateNode,
 };
+use crate::i18n::{format::number as count, t, tf};
 use crate::locations::{list_locations, Location};
 use crate::permissions::AdminPermission;
 use crate::shell::{hard_navigate, use_signed_in_user, DeleteSection, ErrorBanner, FieldMessage};
@@ -24,16 +25,16 @@ fn number(raw: &str) -> i64 {
 pub fn NodesPage() -> impl IntoView {
     let nodes = Resource::new(|| (), |_| list_nodes());
     view! {
-        <h1>"Nodes"</h1>
-        <p><A href="/admin">"Administration"</A></p>
+        <h1>{t("Nodes")}</h1>
+        <p><A href="/admin">{t("Administration")}</A></p>
         {use_signed_in_user().is_some_and(|me| me.can(AdminPermission::NodesCreate)).then(|| view! {
-            <p><A href="/admin/nodes/new" attr:class="button primary">"New node"</A></p>
+            <p><A href="/admin/nodes/new" attr:class="button primary">{t("New node")}</A></p>
         })}
-        <Transition fallback=|| view! { <p class="loading">"Loading nodes…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading nodes…")}</p> }>
             {move || Suspend::new(async move {
                 match nodes.await {
                     Err(error) => view! { <ErrorBanner id="nodes-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No nodes yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{t("No nodes yet.")}</p> }.into_any(),
                     Ok(list) => view! { <NodeTable list /> }.into_any(),
                 }
             })}
@@ -46,25 +47,25 @@ fn NodeTable(list: Vec<NodeSummary>) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table>
-                <caption class="visually-hidden">"Nodes"</caption>
+                <caption class="visually-hidden">{t("Nodes")}</caption>
                 <thead><tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Location"</th>
-                    <th scope="col">"Address"</th>
-                    <th scope="col">"Servers"</th>
-                    <th scope="col">"Allocations"</th>
+                    <th scope="col">{t("Name")}</th>
+                    <th scope="col">{t("Location")}</th>
+                    <th scope="col">{t("Address")}</th>
+                    <th scope="col">{t("Servers")}</th>
+                    <th scope="col">{t("Allocations")}</th>
                 </tr></thead>
                 <tbody>
                     {list.into_iter().map(|node| view! {
                         <tr>
                             <td>
                                 <a href=format!("/admin/nodes/{}", node.id)>{node.name}</a>
-                                {node.maintenance.then(|| view! { <span class="badge">"Maintenance"</span> })}
+                                {node.maintenance.then(|| view! { <span class="badge">{t("Maintenance")}</span> })}
                             </td>
                             <td>{node.location}</td>
                             <td>{node.fqdn}</td>
-                            <td>{node.servers}</td>
-                            <td>{node.allocations}</td>
+                            <td>{count(node.servers)}</td>
+                            <td>{count(node.allocations)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -90,13 +91,13 @@ fn SecretOnce(#[prop(into)] id: String, secret: String) -> impl IntoView {
     let hint = format!("{id}-hint");
     view! {
         <div class="secret-once" role="alert">
-            <p id=hint.clone()><strong>"Copy the daemon secret now: it will not be shown again."</strong>" The node's daemon needs it to sign in to the panel. If it is lost, generate a new one."</p>
-            <label for=id.clone()>"Daemon secret"</label>
+            <p id=hint.clone()><strong>{t("Copy the daemon secret now: it will not be shown again.")}</strong>" "{t("The node's daemon needs it to sign in to the panel. If it is lost, generate a new one.")}</p>
+            <label for=id.clone()>{t("Daemon secret")}</label>
             <input id=id type="text" readonly class="secret" aria-describedby=hint value=secret />
             <div class="actions">
-                <button type="button" class="secondary" on:click=copy>"Copy secret"</button>
+                <button type="button" class="secondary" on:click=copy>{t("Copy secret")}</button>
             </div>
-            <p class="status" role="status" aria-live="polite">{move || copied.get().then_some("Copied to the clipboard.")}</p>
+            <p class="status" role="status" aria-live="polite">{move || copied.get().then(|| t("Copied to the clipboard."))}</p>
         </div>
     }
 }
@@ -116,13 +117,13 @@ fn LocationSelect(
         .collect();
     if let Some(current) = selected.get_untracked() {
         if !choices.iter().any(|(id, _)| *id == current) {
-            choices.push((current, format!("Location {current}")));
+            choices.push((current, tf("Location {code}", &[("code", &current)])));
         }
     }
     let describedby = format!("{id}-error");
     view! {
         <select id=id required disabled=disabled aria-describedby=describedby on:change=move |ev| selected.set(event_target_value(&ev).parse().ok())>
-            <option value="" selected=move || selected.get().is_none()>"Choose a location"</option>
+            <option value="" selected=move || selected.get().is_none()>{t("Choose a location")}</option>
             {choices.into_iter().map(|(location_id, name)| view! {
                 <option value=location_id.to_string() selected=move || selected.get() == Some(location_id)>{name}</option>
             }).collect_view()}
@@ -211,22 +212,22 @@ fn NodeFieldset(
         }
     };
     view! {
-        {text_input("name", "Name", "text", fields.name, None)}
-        <label for=id("location_id")>"Location"</label>
+        {text_input("name", t("Name"), "text", fields.name, None)}
+        <label for=id("location_id")>{t("Location")}</label>
         <LocationSelect id=id("location_id") locations selected=fields.location_id disabled=disabled />
         <FieldMessage id=id("location_id-error") message=field("location_id") />
-        {text_input("fqdn", "Host name or IP address", "text", fields.fqdn, Some("How the panel and browsers reach the daemon, such as node1.example.com."))}
-        <label for=id("scheme")>"Connection"</label>
+        {text_input("fqdn", t("Host name or IP address"), "text", fields.fqdn, Some(t("How the panel and browsers reach the daemon, such as node1.example.com.")))}
+        <label for=id("scheme")>{t("Connection")}</label>
         <select id=id("scheme") disabled=disabled aria-describedby=id("scheme-error") on:change=move |ev| fields.scheme.set(event_target_value(&ev))>
-            <option value="https" selected=move || fields.scheme.get() == "https">"HTTPS (encrypted)"</option>
-            <option value="http" selected=move || fields.scheme.get() == "http">"HTTP (not encrypted)"</option>
+            <option value="https" selected=move || fields.scheme.get() == "https">{t("HTTPS (encrypted)")}</option>
+            <option value="http" selected=move || fields.scheme.get() == "http">{t("HTTP (not encrypted)")}</option>
         </select>
         <FieldMessage id=id("scheme-error") message=field("scheme") />
-        {text_input("daemon_port", "Daemon port", "number", fields.daemon_port, None)}
-        {text_input("memory_mb", "Memory (MiB)", "number", fields.memory_mb, None)}
-        {text_input("memory_overallocate", "Memory over-allocation (%)", "number", fields.memory_overallocate, Some("How far servers may exceed the memory, in percent; -1 turns the check off."))}
-        {text_input("disk_mb", "Disk (MiB)", "number", fields.disk_mb, None)}
-        {text_input("disk_overallocate", "Disk over-allocation (%)", "number", fields.disk_overallocate, Some("How far servers may exceed the disk, in percent; -1 turns the check off."))}
+        {text_input("daemon_port", t("Daemon port"), "number", fields.daemon_port, None)}
+        {text_input("memory_mb", t("Memory (MiB)"), "number", fields.memory_mb, None)}
+        {text_input("memory_overallocate", t("Memory over-allocation (%)"), "number", fields.memory_overallocate, Some(t("How far servers may exceed the memory, in percent; -1 turns the check off.")))}
+        {text_input("disk_mb", t("Disk (MiB)"), "number", fields.disk_mb, None)}
+        {text_input("disk_overallocate", t("Disk over-allocation (%)"), "number", fields.disk_overallocate, Some(t("How far servers may exceed the disk, in percent; -1 turns the check off.")))}
     }
 }
 
@@ -235,14 +236,14 @@ fn NodeFieldset(
 pub fn NewNodePage() -> impl IntoView {
     let locations = Resource::new(|| (), |_| list_locations());
     view! {
-        <h1>"New node"</h1>
-        <p><A href="/admin/nodes">"All nodes"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <h1>{t("New node")}</h1>
+        <p><A href="/admin/nodes">{t("All nodes")}</A></p>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match locations.await {
                     Err(error) => view! { <ErrorBanner id="locations-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
-                        <p class="empty">"A node needs a location. "<a href="/admin/locations">"Create a location first."</a></p>
+                        <p class="empty">{t("A node needs a location.")}" "<a href="/admin/locations">{t("Create a location first.")}</a></p>
                     }.into_any(),
                     Ok(list) => view! { <NewNodeForm locations=list /> }.into_any(),
                 }
@@ -277,19 +278,19 @@ fn NewNodeForm(locations: Vec<Location>) -> impl IntoView {
                         <NodeFieldset prefix="new-node" fields locations error disabled=false />
                         <label class="inline">
                             <input type="checkbox" prop:checked=maintenance on:change=move |ev| maintenance.set(event_target_checked(&ev)) />
-                            "Start in maintenance (no new servers)"
+                            {t("Start in maintenance (no new servers)")}
                         </label>
                         <ErrorBanner id="new-node-error" error=error />
-                        <button type="submit" class="primary" disabled=move || create.pending().get()>"Create node"</button>
+                        <button type="submit" class="primary" disabled=move || create.pending().get()>{t("Create node")}</button>
                     </form>
                 }
             }
         >
             {move || created().map(|secret| view! {
                 <section class="card" aria-labelledby="node-created-heading">
-                    <h2 id="node-created-heading">"Node created"</h2>
+                    <h2 id="node-created-heading">{t("Node created")}</h2>
                     <SecretOnce id="new-node-secret" secret=secret.daemon_secret />
-                    <p><a href=format!("/admin/nodes/{}", secret.node_id)>"Go to the node's page"</a></p>
+                    <p><a href=format!("/admin/nodes/{}", secret.node_id)>{t("Go to the node's page")}</a></p>
                 </section>
             })}
         </Show>
@@ -320,8 +321,8 @@ pub fn NodePage() -> impl IntoView {
         |(id, _, _)| async move { get_node(id).await.map(|node| node.allocations) },
     );
     view! {
-        <p><A href="/admin/nodes">"All nodes"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <p><A href="/admin/nodes">{t("All nodes")}</A></p>
+        <Transition fallback=|| view! { <p class="loading">{t("Loading…")}</p> }>
             {move || Suspend::new(async move {
                 let locations = locations.await.unwrap_or_default();
                 match node.await {
@@ -402,43 +403,43 @@ fn NodeForm(node: Node, locations: Vec<Location>) -> impl IntoView {
     let reset_error = Signal::derive(move || reset.value().get().and_then(Result::err));
     let new_secret = move || reset.value().get().and_then(Result::ok);
     view! {
-        <h1>{move || format!("Node {}", heading.get())}</h1>
-        <p class="muted">{format!("{servers} server(s) on this node.")}</p>
+        <h1>{move || tf("Node {name}", &[("name", &heading.get())])}</h1>
+        <p class="muted">{tf("{count} server(s) on this node.", &[("count", &count(servers))])}</p>
         <form class="form card" on:submit=submit aria-labelledby="node-settings-heading">
-            <h2 id="node-settings-heading">"Settings"</h2>
+            <h2 id="node-settings-heading">{t("Settings")}</h2>
             <NodeFieldset prefix="node" fields locations error=save_error disabled=!can_update />
             <ErrorBanner id="node-save-error" error=save_error />
-            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then_some("Node saved.")}</p>
+            <p class="status" role="status" aria-live="polite">{move || matches!(update.value().get(), Some(Ok(_))).then(|| t("Node saved."))}</p>
             {can_update.then(|| view! {
-                <button type="submit" class="primary" disabled=move || update.pending().get()>"Save node"</button>
+                <button type="submit" class="primary" disabled=move || update.pending().get()>{t("Save node")}</button>
             })}
         </form>
         <section class="card" aria-labelledby="node-maintenance-heading">
-            <h2 id="node-maintenance-heading">"Maintenance"</h2>
+            <h2 id="node-maintenance-heading">{t("Maintenance")}</h2>
             <p>{move || if maintenance.get() {
-                "This node is in maintenance: no new servers are placed on it and no transfers go to it."
+                t("This node is in maintenance: no new servers are placed on it and no transfers go to it.")
             } else {
-                "This node is in service."
+                t("This node is in service.")
             }}</p>
             {can_update.then(|| view! {
                 <button type="button" class="secondary" disabled=move || toggle.pending().get() on:click=switch>
-                    {move || if maintenance.get() { "End maintenance" } else { "Start maintenance" }}
+                    {move || if maintenance.get() { t("End maintenance") } else { t("Start maintenance") }}
                 </button>
             })}
             <ErrorBanner id="node-maintenance-error" error=toggle_error />
         </section>
         {can_reset.then(|| view! {
             <section class="card" aria-labelledby="node-secret-heading">
-                <h2 id="node-secret-heading">"Daemon secret"</h2>
-                <p class="muted">"The secret is shown only once, when it is made. A new one replaces it at once: the daemon and every token signed with the old one stop working until the daemon gets the new one."</p>
+                <h2 id="node-secret-heading">{t("Daemon secret")}</h2>
+                <p class="muted">{t("The secret is shown only once, when it is made. A new one replaces it at once: the daemon and every token signed with the old one stop working until the daemon gets the new one.")}</p>
                 <Show
                     when=move || confirm_reset.get()
-                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirm_reset.set(true)>"Generate new secret"</button> }
+                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| confirm_reset.set(true)>{t("Generate new secret")}</button> }
                 >
-                    <p role="alert">"Replace the daemon secret? The node stops working until its daemon has the new one."</p>
+                    <p role="alert">{t("Replace the daemon secret? The node stops working until its daemon has the new one.")}</p>
                     <div class="actions">
-                        <button type="button" class="danger" node_ref=reset_button disabled=move || reset.pending().get() on:click=move |_| { reset.dispatch(ResetNodeSecret { id }); }>"Confirm new secret"</button>
-                        <button type="button" class="secondary" on:click=move |_| confirm_reset.set(false)>"Cancel"</button>
+                        <button type="button" class="danger" node_ref=reset_button disabled=move || reset.pending().get() on:click=move |_| { reset.dispatch(ResetNodeSecret { id }); }>{t("Confirm new secret")}</button>
+                        <button type="button" class="secondary" on:click=move |_| confirm_reset.set(false)>{t("Cancel")}</button>
                     </div>
                 </Show>
                 {move || new_secret().map(|secret| view! { <SecretOnce id="node-secret" secret=secret.daemon_secret /> })}
@@ -478,47 +479,47 @@ fn NodeAllocations(
         Signal::derive(move || add_error.get().and_then(|e| e.field_message(f)))
     };
     let added = move || match add.value().get() {
-        Some(Ok(0)) => Some("No new allocations: they all existed already.".to_owned()),
-        Some(Ok(n)) => Some(format!("{n} allocation(s) added.")),
+        Some(Ok(0)) => Some(t("No new allocations: they all existed already.").to_owned()),
+        Some(Ok(n)) => Some(tf("{count} allocation(s) added.", &[("count", &count(n))])),
         _ => None,
     };
     let removed =
-        move || matches!(remove.value().get(), Some(Ok(()))).then_some("Allocation removed.");
+        move || matches!(remove.value().get(), Some(Ok(()))).then(|| t("Allocation removed."));
     view! {
         <section class="card" aria-labelledby="allocations-heading">
-            <h2 id="allocations-heading">"Allocations"</h2>
-            <p class="muted">"The addresses servers on this node may listen on."</p>
-            <Transition fallback=|| view! { <p class="loading">"Loading allocations…"</p> }>
+            <h2 id="allocations-heading">{t("Allocations")}</h2>
+            <p class="muted">{t("The addresses servers on this node may listen on.")}</p>
+            <Transition fallback=|| view! { <p class="loading">{t("Loading allocations…")}</p> }>
                 {move || Suspend::new(async move {
                     match allocations.await {
                         Err(error) => view! { <ErrorBanner id="allocations-error" error=Signal::derive(move || Some(error.clone())) /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No allocations yet."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{t("No allocations yet.")}</p> }.into_any(),
                         Ok(list) => view! {
                             <div class="table-wrap">
                                 <table>
-                                    <caption class="visually-hidden">"Allocations"</caption>
+                                    <caption class="visually-hidden">{t("Allocations")}</caption>
                                     <thead><tr>
-                                        <th scope="col">"IP address"</th>
-                                        <th scope="col">"Port"</th>
-                                        <th scope="col">"Server"</th>
-                                        {can_edit.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
+                                        <th scope="col">{t("IP address")}</th>
+                                        <th scope="col">{t("Port")}</th>
+                                        <th scope="col">{t("Server")}</th>
+                                        {can_edit.then(|| view! { <th scope="col"><span class="visually-hidden">{t("Actions")}</span></th> })}
                                     </tr></thead>
                                     <tbody>
                                         {list.into_iter().map(|allocation| {
                                             let allocation_id = allocation.id;
-                                            let label = format!("Remove {}:{}", allocation.ip, allocation.port);
+                                            let label = tf("Remove {address}", &[("address", &format!("{}:{}", allocation.ip, allocation.port))]);
                                             let free = allocation.server_id.is_none();
                                             view! {
                                                 <tr>
                                                     <td>{allocation.ip}</td>
                                                     <td>{allocation.port}</td>
                                                     <td>{match (allocation.server_id, allocation.server_name) {
-                                                        (Some(server_id), name) => view! { <a href=format!("/admin/servers/{server_id}")>{name.unwrap_or_else(|| format!("Server {server_id}"))}</a> }.into_any(),
-                                                        (None, _) => view! { <span class="muted">"Free"</span> }.into_any(),
+                                                        (Some(server_id), name) => view! { <a href=format!("/admin/servers/{server_id}")>{name.unwrap_or_else(|| tf("Server {id}", &[("id", &server_id)]))}</a> }.into_any(),
+                                                        (None, _) => view! { <span class="muted">{t("Free")}</span> }.into_any(),
                                                     }}</td>
                                                     {can_edit.then(|| view! {
                                                         <td>{free.then(|| view! {
-                                                            <button type="button" class="secondary" aria-label=label disabled=move || remove.pending().get() on:click=move |_| { remove.dispatch(RemoveAllocation { id: id.get_untracked(), allocation_id }); }>"Remove"</button>
+                                                            <button type="button" class="secondary" aria-label=label disabled=move || remove.pending().get() on:click=move |_| { remove.dispatch(RemoveAllocation { id: id.get_untracked(), allocation_id }); }>{t("Remove")}</button>
                                                         })}</td>
                                                     })}
                                                 </tr>
@@ -535,17 +536,17 @@ fn NodeAllocations(
             <p class="status" role="status" aria-live="polite">{removed}</p>
             {can_edit.then(|| view! {
                 <form class="form" on:submit=submit aria-labelledby="add-allocations-heading">
-                    <h3 id="add-allocations-heading">"Add allocations"</h3>
-                    <label for="allocation-ip">"IP address"</label>
+                    <h3 id="add-allocations-heading">{t("Add allocations")}</h3>
+                    <label for="allocation-ip">{t("IP address")}</label>
                     <input id="allocation-ip" type="text" required aria-describedby="allocation-ip-error" prop:value=ip on:input=move |ev| ip.set(event_target_value(&ev)) />
                     <FieldMessage id="allocation-ip-error" message=field("ip") />
-                    <label for="allocation-ports">"Ports"</label>
+                    <label for="allocation-ports">{t("Ports")}</label>
                     <input id="allocation-ports" type="text" required aria-describedby="allocation-ports-hint allocation-ports-error" prop:value=ports on:input=move |ev| ports.set(event_target_value(&ev)) />
-                    <p id="allocation-ports-hint" class="muted">"Single ports and ranges separated by commas, such as 25565-25570, 27015. At most 1,000 at a time."</p>
+                    <p id="allocation-ports-hint" class="muted">{t("Single ports and ranges separated by commas, such as 25565-25570, 27015. At most 1,000 at a time.")}</p>
                     <FieldMessage id="allocation-ports-error" message=field("ports") />
                     <ErrorBanner id="allocation-add-error" error=add_error />
                     <p class="status" role="status" aria-live="polite">{added}</p>
-                    <button type="submit" class="primary" disabled=move || add.pending().get()>"Add allocations"</button>
+                    <button type="submit" class="primary" disabled=move || add.pending().get()>{t("Add allocations")}</button>
                 </form>
             })}
         </section>
@@ -566,7 +567,7 @@ fn NodeDelete(id: i64) -> impl IntoView {
     let delete_error = Signal::derive(move || delete.value().get().and_then(Result::err));
     view! {
         {can_delete.then(|| view! {
-            <DeleteSection id="node" title="Delete node" note="Only a node without servers can be deleted; its allocations go with it." question="Delete this node and its allocations? This cannot be undone." confirming=confirm_delete pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteNode { id }); } error=delete_error />
+            <DeleteSection id="node" title=t("Delete node") note=t("Only a node without servers can be deleted; its allocations go with it.") question=t("Delete this node and its allocations? This cannot be undone.") confirming=confirm_delete pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteNode { id }); } error=delete_error />
         })}
     }
 }

@@ -7,6 +7,7 @@ use crate::context::request::{Caller, Request};
 use crate::context::AppState;
 use crate::error::AppError;
 use crate::fields::{delete_unless_used, line, number, unique_as, Guarded};
+use crate::i18n::t;
 use crate::users::validation::FieldErrors;
 use rand::RngCore;
 use serde_json::json;
@@ -42,7 +43,7 @@ fn check_fqdn(raw: &str) -> Result<String, String> {
     if value.split('.').all(label_ok) {
         Ok(value)
     } else {
-        Err("Enter a host name such as node1.example.com, or an IP address.".into())
+        Err(t("Enter a host name such as node1.example.com, or an IP address.").into())
     }
 }
 
@@ -55,7 +56,7 @@ fn validate(input: &NodeInput) -> Result<ValidNode, AppError> {
         match input.scheme.as_str() {
             "https" => Ok("https"),
             "http" => Ok("http"),
-            _ => Err("Choose http or https.".to_owned()),
+            _ => Err(t("Choose http or https.").to_owned()),
         },
     );
     let port = errors.check("daemon_port", number(input.daemon_port, 1, 65535));
@@ -205,10 +206,8 @@ async fn check_location(state: &AppState, id: i64) -> Result<(), AppError> {
         .await?;
     found
         .map(|_| ())
-        .ok_or_else(|| AppError::field("location_id", "Choose an existing location."))
+        .ok_or_else(|| AppError::field("location_id", t("Choose an existing location.")))
 }
-
-const TAKEN: &str = "A node with this name already exists.";
 
 async fn record(
     request: &Request,
@@ -259,7 +258,10 @@ pub async fn create(
     .bind(now)
     .fetch_one(state.db.pool())
     .await
-    .map_err(unique_as("name", TAKEN))?;
+    .map_err(unique_as(
+        "name",
+        t("A node with this name already exists."),
+    ))?;
     let id: i64 = row.try_get("id")?;
     let details = json!({ "name": node.name, "fqdn": node.fqdn, "location_id": input.location_id });
     record(request, caller, Event::NodeCreated, id, details).await;
@@ -303,7 +305,10 @@ pub async fn update(
     .bind(id)
     .execute(state.db.pool())
     .await
-    .map_err(unique_as("name", TAKEN))?;
+    .map_err(unique_as(
+        "name",
+        t("A node with this name already exists."),
+    ))?;
     let details = json!({ "name": node.name, "fqdn": node.fqdn, "maintenance": input.maintenance });
     record(request, caller, Event::NodeUpdated, id, details).await;
     get(state, id).await
@@ -353,7 +358,7 @@ pub async fn add_allocations(
         "ip",
         ip.trim()
             .parse::<IpAddr>()
-            .map_err(|_| "Enter an IPv4 or IPv6 address.".to_owned()),
+            .map_err(|_| t("Enter an IPv4 or IPv6 address.").to_owned()),
     );
     let ports = errors.check("ports", parse_ports(ports));
     errors.finish()?;
@@ -410,7 +415,7 @@ pub async fn remove_allocation(
     .ok_or(AppError::NotFound)?;
     if row.try_get::<Option<i64>, _>("server_id")?.is_some() {
         return Err(AppError::Conflict {
-            message: "A server uses this allocation. Give the server another one first.".into(),
+            message: t("A server uses this allocation. Give the server another one first.").into(),
         });
     }
     sqlx::query("delete from allocations where id = $1")

@@ -66,7 +66,7 @@ test("every page has no accessibility violation in either theme and fits 320 px"
     input: { name: `Support ${tag}`, description: "Helps users", admin_permissions: ["users.read"], server_permissions: ["control.console"] },
   });
   const backup = await call(admin.page, "/api/admin/backup-configurations/create", {
-    input: { name: `Offsite ${tag}`, kind: "restic", repository: "s3:https://backup.example.test/repo" },
+    input: { name: `Offsite ${tag}`, kind: "restic", repository: "s3:https://backup.example.test/repo", secret: "restic repository password" },
   });
   const adminPaths = [
     "/admin", "/admin/settings", "/admin/activity",

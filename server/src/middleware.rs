@@ -156,7 +156,10 @@ pub async fn security_headers(
     let cacheable = path.starts_with("/pkg/");
     // Icons and the manifest change only with a release; a day in the HTTP cache is plenty.
     let shared_static = path.starts_with("/icons/")
-        || matches!(path, "/favicon.svg" | "/manifest.webmanifest" | "/sw-register.js");
+        || matches!(
+            path,
+            "/favicon.svg" | "/manifest.webmanifest" | "/sw-register.js"
+        );
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {

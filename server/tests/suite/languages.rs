@@ -11,7 +11,12 @@ use crate::common::{Backend, TestApp, TestResponse};
 use axum::body::Body;
 use http::{header, Request};
 
-async fn page(app: &TestApp, path: &str, accept_language: &str, cookie: Option<&str>) -> TestResponse {
+async fn page(
+    app: &TestApp,
+    path: &str,
+    accept_language: &str,
+    cookie: Option<&str>,
+) -> TestResponse {
     let mut request = Request::builder()
         .uri(path)
         .header(header::HOST, "127.0.0.1:3000")
@@ -37,7 +42,11 @@ async fn anonymous_visitors_get_their_browsers_language(backend: Backend) {
     app.create_user("someone", true).await;
 
     let french = page(&app, "/login", "fr-CH, fr;q=0.9, en;q=0.5", None).await;
-    assert!(french.body.contains(r#"<html lang="fr""#), "{}", french.body);
+    assert!(
+        french.body.contains(r#"<html lang="fr""#),
+        "{}",
+        french.body
+    );
     assert!(french.body.contains("Se connecter"), "{}", french.body);
 
     let missing = page(&app, "/no-such-page", "fr", None).await;
@@ -59,7 +68,11 @@ async fn a_signed_in_users_preference_wins_from_the_first_render(backend: Backen
 
     // The browser asks for French; the account says German, and the first HTML is German.
     let response = page(&app, "/account", "fr", Some(&cookie)).await;
-    assert!(response.body.contains(r#"<html lang="de""#), "{}", response.body);
+    assert!(
+        response.body.contains(r#"<html lang="de""#),
+        "{}",
+        response.body
+    );
     assert!(response.body.contains("Zum Inhalt springen"));
     assert!(response.body.contains("Ihr Konto"));
     assert!(!response.body.contains("Skip to content"));
@@ -78,7 +91,10 @@ async fn the_offline_page_and_service_worker_are_served_for_this_build(backend: 
     assert!(offline.body.contains(r#"<html lang="de""#));
     assert!(offline.body.contains("Gatehouse ist offline"));
     assert!(offline.body.contains("Erneut versuchen"));
-    assert!(!offline.body.contains("<script"), "the offline page runs no script");
+    assert!(
+        !offline.body.contains("<script"),
+        "the offline page runs no script"
+    );
 
     let worker = app.get("/sw.js", None).await;
     assert_eq!(worker.status, http::StatusCode::OK);

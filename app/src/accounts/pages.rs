@@ -93,8 +93,15 @@ pub fn AccountPage() -> impl IntoView {
     // The header shows the name: update it in place rather than reloading the whole frame.
     let header_name = use_context::<HeaderName>();
     Effect::new(move || {
-        if let (Some(Ok(updated)), Some(header)) = (profile.value().get(), header_name) {
+        let Some(Ok(updated)) = profile.value().get() else {
+            return;
+        };
+        if let Some(header) = header_name {
             header.0.set(updated.display_name());
+        }
+        // A new language changes every text on every page: load the page again in it.
+        if crate::i18n::Locale::from_code(&updated.language) != Some(crate::i18n::current()) {
+            crate::shell::hard_navigate("/account");
         }
     });
 

@@ -93,7 +93,7 @@ pub fn AdminServersPage() -> impl IntoView {
 }
 
 /// Percent-encodes a query value, so a filter with `&` or `#` survives the next-page link.
-fn encode_query(value: &str) -> String {
+pub(crate) fn encode_query(value: &str) -> String {
     let mut out = String::new();
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {

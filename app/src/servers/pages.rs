@@ -81,7 +81,7 @@ pub fn ServersPage() -> impl IntoView {
                             }.into_any()
                         };
                         let next = page.next_after.map(|next| view! {
-                            <p><a href=move || format!("/servers?q={}&all={}&after={next}", filter(), if all() { "1" } else { "0" })>{t("More servers")}</a></p>
+                            <p><a href=move || format!("/servers?q={}&all={}&after={next}", crate::servers::admin_pages::encode_query(&filter()), if all() { "1" } else { "0" })>{t("More servers")}</a></p>
                         });
                         view! { {switch} {rows} {next} }.into_any()
                     }

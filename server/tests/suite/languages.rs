@@ -114,8 +114,46 @@ async fn the_offline_page_and_service_worker_are_served_for_this_build(backend: 
     assert!(!worker.body.contains("__VERSION__"));
 }
 
+async fn messages_and_mail_follow_the_readers_language(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let cookie = app.signed_in_user("greta", false).await;
+    prefer(&app, "greta", "de").await;
+
+    // A server function answers its caller in the caller's language.
+    let refused = app
+        .post_form(
+            "/api/account/profile",
+            &[("first_name", "Greta"), ("last_name", "G"), ("language", "xx")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(refused.status, http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Wählen Sie eine der aufgeführten Sprachen."),
+        "{}",
+        refused.body
+    );
+
+    // Mail goes out in its recipient's language, whoever asked for it.
+    let before = app.outbox().await.len();
+    app.post_form("/api/password/forgot", &[("email", "greta@example.test")], None)
+        .await;
+    let mut mail = Vec::new();
+    for _ in 0..100 {
+        mail = app.outbox().await;
+        if mail.len() > before {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let reset = mail.get(before).expect("a reset mail");
+    assert!(reset.subject.contains("Passwort"), "{}", reset.subject);
+    assert!(reset.text.contains("Hallo Test"), "{}", reset.text);
+}
+
 on_both_backends!(
     anonymous_visitors_get_their_browsers_language,
     a_signed_in_users_preference_wins_from_the_first_render,
-    the_offline_page_and_service_worker_are_served_for_this_build
+    the_offline_page_and_service_worker_are_served_for_this_build,
+    messages_and_mail_follow_the_readers_language
 );

@@ -31,7 +31,15 @@ async function audit(page: Page, who: string, path: string): Promise<Finding[]> 
   await page.emulateMedia({ colorScheme: "light" });
   await page.setViewportSize({ width: 320, height: 640 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
-  if (overflow > 320) findings.push(`${who} ${path} [320px] the page is ${overflow}px wide`);
+  if (overflow > 320) {
+    const widest = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("body *"))
+        .filter((element) => element.getBoundingClientRect().right > 321)
+        .slice(-3)
+        .map((element) => `${element.tagName.toLowerCase()}.${element.className}: ${(element.textContent ?? "").slice(0, 30)}`),
+    );
+    findings.push(`${who} ${path} [320px] the page is ${overflow}px wide (${widest.join("; ")})`);
+  }
   return findings;
 }
 

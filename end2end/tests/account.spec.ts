@@ -12,7 +12,6 @@ test("a user edits their profile, changes password and sees both in their activi
   await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
   await page.getByLabel("First name").fill("Hedy");
   await page.getByLabel("Last name").fill("Lamarr");
-  await page.getByLabel("Language").selectOption("fr");
   await page.getByRole("button", { name: "Save profile" }).click();
   await expect(page.getByText("Profile saved.")).toBeVisible();
   await expect(page.locator(".user-name")).toHaveText("Hedy Lamarr");
@@ -67,4 +66,22 @@ test("sign out all other sessions ends the other browser's session", async ({ br
   await expect(b).toHaveURL(/\/login$/);
 
   await close();
+});
+
+test("choosing German in the profile turns the whole interface German, from the server's first render", async ({ page }) => {
+  const username = createUser("sprache", PASSWORD);
+  await signIn(page, username, PASSWORD);
+  await page.goto("/account");
+  await page.waitForFunction(() => document.documentElement.hasAttribute("data-hydrated"));
+  await page.getByLabel("Language").selectOption("de");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByRole("heading", { name: "Ihr Konto" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "de");
+
+  // A fresh load of another page is German in the HTML the server sends.
+  const html = await (await page.request.get("/servers", { headers: { accept: "text/html", "accept-language": "fr" } })).text();
+  expect(html).toContain('<html lang="de"');
+  await page.goto("/servers");
+  await expect(page.getByRole("link", { name: "Konto" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Abmelden" })).toBeVisible();
 });

@@ -53,6 +53,15 @@ test("the panel installs, opens offline after one visit, and never stores server
     expect(cached.filter((path) => path.startsWith("/api/"))).toEqual([]);
     expect(cached.filter((path) => ["/", "/login", "/account", "/servers"].includes(path))).toEqual([]);
 
+    // The build's files come compressed and, named by their contents, cached for a year.
+    const wasmPath = cached.find((path) => /^\/pkg\/.*\.wasm$/.test(path))!;
+    for (const encoding of ["br", "gzip"]) {
+      const response = await page.request.get(wasmPath, { headers: { "accept-encoding": encoding } });
+      expect(response.status()).toBe(200);
+      expect(response.headers()["content-encoding"]).toBe(encoding);
+      expect(response.headers()["cache-control"]).toContain("immutable");
+    }
+
     // Offline: reloading shows the offline page, with a way to try again.
     await context.setOffline(true);
     await page.reload();

@@ -200,3 +200,89 @@ fn gzip_bytes(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     encoder.write_all(bytes)?;
     encoder.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
+
+    use super::*;
+    use std::io::Read as _;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("gatehouse-assets-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("pkg")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn hashed_names_come_from_the_hash_file_and_the_version_follows_the_contents() {
+        let site = scratch("hashes");
+        let hashes = site.join("hash.txt");
+        std::fs::write(&hashes, "js: aaa\nwasm: bbb\ncss: ccc\n").unwrap();
+        std::fs::write(site.join("pkg/gatehouse.bbb.wasm"), b"first build").unwrap();
+        let first = Build::load(&site, Some(&hashes));
+        assert!(first.hashed);
+        assert_eq!(first.wasm, "/pkg/gatehouse.bbb.wasm");
+        assert_eq!(first.js, "/pkg/gatehouse.aaa.js");
+        assert_eq!(first.css, "/pkg/gatehouse.ccc.css");
+        assert!(first.precache().contains(&"/offline".to_owned()));
+        assert!(first
+            .precache()
+            .iter()
+            .all(|path| !path.starts_with("/api/")));
+
+        std::fs::write(site.join("pkg/gatehouse.bbb.wasm"), b"second build").unwrap();
+        let second = Build::load(&site, Some(&hashes));
+        assert_ne!(
+            first.version, second.version,
+            "a changed asset is a new version"
+        );
+        let worker = second.service_worker();
+        assert!(worker.contains(&second.version));
+        assert!(worker.contains("\"/pkg/gatehouse.bbb.wasm\""));
+        assert!(!worker.contains("__PRECACHE__"));
+
+        let plain = Build::load(&site, None);
+        assert!(!plain.hashed);
+        assert_eq!(plain.wasm, "/pkg/gatehouse.wasm");
+        std::fs::remove_dir_all(&site).unwrap();
+    }
+
+    #[test]
+    fn compressed_copies_decompress_to_the_original_and_are_refreshed_when_it_changes() {
+        let site = scratch("compress");
+        let build = Build::load(&site, None);
+        let wasm = site.join("pkg/gatehouse.wasm");
+        let original = b"(module) ".repeat(2_000);
+        std::fs::write(&wasm, &original).unwrap();
+        precompress(&site, &build);
+
+        let brotli = std::fs::read(site.join("pkg/gatehouse.wasm.br")).unwrap();
+        let mut unpacked = Vec::new();
+        brotli::Decompressor::new(&brotli[..], 4096)
+            .read_to_end(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, original);
+        assert!(brotli.len() < original.len() / 10);
+        let gzip = std::fs::read(site.join("pkg/gatehouse.wasm.gz")).unwrap();
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(&gzip[..])
+            .read_to_end(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, original);
+
+        // A newer original replaces its stale copies.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&wasm, b"changed").unwrap();
+        precompress(&site, &build);
+        let gzip = std::fs::read(site.join("pkg/gatehouse.wasm.gz")).unwrap();
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(&gzip[..])
+            .read_to_end(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, b"changed");
+        std::fs::remove_dir_all(&site).unwrap();
+    }
+}

@@ -123,21 +123,31 @@ async fn messages_and_mail_follow_the_readers_language(backend: Backend) {
     let refused = app
         .post_form(
             "/api/account/profile",
-            &[("first_name", "Greta"), ("last_name", "G"), ("language", "xx")],
+            &[
+                ("first_name", "Greta"),
+                ("last_name", "G"),
+                ("language", "xx"),
+            ],
             Some(&cookie),
         )
         .await;
     assert_eq!(refused.status, http::StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        refused.body.contains("Wählen Sie eine der aufgeführten Sprachen."),
+        refused
+            .body
+            .contains("Wählen Sie eine der aufgeführten Sprachen."),
         "{}",
         refused.body
     );
 
     // Mail goes out in its recipient's language, whoever asked for it.
     let before = app.outbox().await.len();
-    app.post_form("/api/password/forgot", &[("email", "greta@example.test")], None)
-        .await;
+    app.post_form(
+        "/api/password/forgot",
+        &[("email", "greta@example.test")],
+        None,
+    )
+    .await;
     let mut mail = Vec::new();
     for _ in 0..100 {
         mail = app.outbox().await;

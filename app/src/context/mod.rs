@@ -120,6 +120,13 @@ impl From<sqlx::Error> for AppError {
                         .into(),
                 }
             }
+            // PostgreSQL refuses a NUL byte in text (SQLSTATE 22021). Input checks refuse it
+            // with a field message first; this is the net under any lookup that lacks one, so
+            // the caller's mistake never reads as a server fault.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => {
+                tracing::warn!(error = %error, "text the database cannot store reached a query");
+                AppError::BadRequest
+            }
             _ => {
                 tracing::error!(error = %error, "database error");
                 AppError::Internal

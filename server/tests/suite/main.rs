@@ -8,6 +8,7 @@ mod accounts;
 mod activity_log;
 mod admin_areas;
 mod authorisation_matrix;
+mod bad_input;
 mod bench_activity_log;
 mod bench_user_search;
 mod concurrency;

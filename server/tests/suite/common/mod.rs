@@ -8,6 +8,8 @@
     reason = "shared by several test binaries; tests fail loudly by design"
 )]
 
+pub mod functions;
+
 use app::auth::password::PasswordHasher;
 use app::context::clock::ManualClock;
 use app::context::AppState;

@@ -107,7 +107,20 @@ impl From<sqlx::Error> for AppError {
     /// learns only whether retrying could help.
     fn from(error: sqlx::Error) -> Self {
         match &error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::Io(_)
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => {
+                tracing::error!(error = %error, "database unavailable");
+                AppError::Unavailable
+            }
+            // PostgreSQL going away under an open connection: a connection exception (class 08)
+            // or operator intervention (57P01 shutting down, 57P02 crash, 57P03 starting up).
+            sqlx::Error::Database(db)
+                if db
+                    .code()
+                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")) =>
+            {
                 tracing::error!(error = %error, "database unavailable");
                 AppError::Unavailable
             }

@@ -12,6 +12,7 @@ mod bad_input;
 mod bench_activity_log;
 mod bench_user_search;
 mod concurrency;
+mod faults;
 mod impersonation;
 mod password_reset;
 mod roles;

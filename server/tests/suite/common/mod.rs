@@ -250,6 +250,23 @@ impl TestApp {
         }
     }
 
+    /// Closes the pool and, on PostgreSQL, drops this test's database at once; for benchmarks,
+    /// whose databases are too large to leave for the next run of scripts/test to drop.
+    pub async fn discard(self) {
+        self.state.db.pool().close().await;
+        if self.backend == Backend::Postgres {
+            let url = url::Url::parse(&self.database_url).unwrap();
+            let name = url.path().trim_start_matches('/').to_owned();
+            let base = std::env::var("GATEHOUSE_TEST_POSTGRES_URL").unwrap();
+            let admin = sqlx::AnyPool::connect(&base).await.unwrap();
+            sqlx::query(&format!("drop database if exists {name}"))
+                .execute(&admin)
+                .await
+                .unwrap();
+            admin.close().await;
+        }
+    }
+
     /// Sends a request as the browser on the panel's own origin would, from 127.0.0.1.
     pub async fn send(&self, mut request: Request<Body>) -> TestResponse {
         request

@@ -31,6 +31,9 @@ pub struct Config {
     pub sign_in_limit: u32,
     /// `GATEHOUSE_CREDENTIAL_LIMIT`: other credential requests per address per minute.
     pub credential_limit: u32,
+    /// `GATEHOUSE_BENCH_CEILING=1`: also serve `GET /bench/ceiling`, a bare handler outside
+    /// every layer, which `scripts/bench` measures as the most this machine can answer.
+    pub bench_ceiling: bool,
 }
 
 /// A setting that could not be used, named so the operator can fix it.
@@ -105,7 +108,18 @@ impl Config {
             Some(url::Host::Domain(domain)) if domain.contains('.') => domain.to_owned(),
             _ => "localhost".to_owned(),
         };
+        let bench_ceiling = match lookup("GATEHOUSE_BENCH_CEILING").as_deref() {
+            None | Some("0") => false,
+            Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "GATEHOUSE_BENCH_CEILING",
+                    problem: format!("`{other}` is neither 0 nor 1"),
+                })
+            }
+        };
         Ok(Self {
+            bench_ceiling,
             mail_from: lookup("GATEHOUSE_MAIL_FROM")
                 .unwrap_or_else(|| format!("Gatehouse <noreply@{mail_domain}>")),
             trusted_proxies,
@@ -150,6 +164,7 @@ mod tests {
         assert_eq!(config.outbox_dir, PathBuf::from("data/outbox"));
         assert!(config.smtp_url.is_none());
         assert_eq!(config.sqlite_dir(), Some(PathBuf::from("data")));
+        assert!(!config.bench_ceiling);
     }
 
     #[test]

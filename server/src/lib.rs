@@ -188,7 +188,12 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Sen
     }
     spawn_retention_job(state.clone());
     let leptos = leptos_options(&config);
-    let app = router(state, leptos);
+    let mut app = router(state, leptos);
+    if config.bench_ceiling {
+        // Added after the layers, so nothing but axum and the socket stands in front of it.
+        app = app.route("/bench/ceiling", get(|| async { "ok" }));
+        tracing::warn!("serving the benchmark ceiling at /bench/ceiling");
+    }
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Gatehouse is ready");
     axum::serve(

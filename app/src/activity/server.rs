@@ -208,29 +208,37 @@ enum Bind {
     Text(String),
 }
 
+/// A text filter, trimmed; empty means no filter. Control characters are refused with a field
+/// message: no stored value holds one, and PostgreSQL rejects a NUL byte in any text value.
+fn filter_text(field: &str, value: &Option<String>) -> Result<Option<String>, AppError> {
+    let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if value.chars().any(char::is_control) {
+        return Err(AppError::field(
+            field,
+            "Control characters are not allowed here.",
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
 /// The `where` clause and its values for a filter (and an optional cursor). Every value is
 /// bound, never spliced into the text.
-fn conditions(filter: &LogFilter, before: Option<i64>) -> (String, Vec<Bind>) {
+fn conditions(filter: &LogFilter, before: Option<i64>) -> Result<(String, Vec<Bind>), AppError> {
     let mut clauses = Vec::new();
     let mut binds = Vec::new();
     let mut add = |clause: &str, bind: Bind| {
         binds.push(bind);
         clauses.push(clause.replace('?', &format!("${}", binds.len())));
     };
-    let text = |value: &Option<String>| {
-        value
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    if let Some(event) = text(&filter.event) {
+    if let Some(event) = filter_text("event", &filter.event)? {
         add("event = ?", Bind::Text(event));
     }
-    if let Some(actor) = text(&filter.actor) {
+    if let Some(actor) = filter_text("actor", &filter.actor)? {
         add("actor_name = ?", Bind::Text(actor));
     }
-    if let Some(kind) = text(&filter.subject_type) {
+    if let Some(kind) = filter_text("subject_type", &filter.subject_type)? {
         add("subject_type = ?", Bind::Text(kind));
     }
     if let Some(id) = filter.subject_id {
@@ -247,14 +255,14 @@ fn conditions(filter: &LogFilter, before: Option<i64>) -> (String, Vec<Bind>) {
         add("created_at >= ?", Bind::Int(from));
         add(
             &format!("id >= {FIRST_AT_OR_AFTER}"),
-            Bind::Int(from - SLACK_SECS),
+            Bind::Int(from.saturating_sub(SLACK_SECS)),
         );
     }
     if let Some(to) = filter.to {
         add("created_at < ?", Bind::Int(to));
         add(
             &format!("id < {FIRST_AT_OR_AFTER}"),
-            Bind::Int(to + SLACK_SECS),
+            Bind::Int(to.saturating_add(SLACK_SECS)),
         );
     }
     if let Some(before) = before {
@@ -265,7 +273,7 @@ fn conditions(filter: &LogFilter, before: Option<i64>) -> (String, Vec<Bind>) {
     } else {
         format!("where {}", clauses.join(" and "))
     };
-    (clause, binds)
+    Ok((clause, binds))
 }
 
 async fn query_log(
@@ -274,7 +282,7 @@ async fn query_log(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<LogRow>, AppError> {
-    let (clause, binds) = conditions(filter, before);
+    let (clause, binds) = conditions(filter, before)?;
     let sql = format!(
         r#"
         select id, created_at, event, actor_name, impersonator_name, subject_type, subject_id,

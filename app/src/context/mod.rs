@@ -107,7 +107,20 @@ impl From<sqlx::Error> for AppError {
     /// learns only whether retrying could help.
     fn from(error: sqlx::Error) -> Self {
         match &error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::Io(_)
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => {
+                tracing::error!(error = %error, "database unavailable");
+                AppError::Unavailable
+            }
+            // PostgreSQL going away under an open connection: a connection exception (class 08)
+            // or operator intervention (57P01 shutting down, 57P02 crash, 57P03 starting up).
+            sqlx::Error::Database(db)
+                if db
+                    .code()
+                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")) =>
+            {
                 tracing::error!(error = %error, "database unavailable");
                 AppError::Unavailable
             }
@@ -119,6 +132,13 @@ impl From<sqlx::Error> for AppError {
                     message: "Something this refers to changed meanwhile. Reload and try again."
                         .into(),
                 }
+            }
+            // PostgreSQL refuses a NUL byte in text (SQLSTATE 22021). Input checks refuse it
+            // with a field message first; this is the net under any lookup that lacks one, so
+            // the caller's mistake never reads as a server fault.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => {
+                tracing::warn!(error = %error, "text the database cannot store reached a query");
+                AppError::BadRequest
             }
             _ => {
                 tracing::error!(error = %error, "database error");

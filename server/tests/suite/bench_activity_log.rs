@@ -1,8 +1,8 @@
-//! Benchmark, not a test: the filtered admin activity log with a million rows. Ignored by the
-//! normal run; run it with
+//! Benchmark, not a test: the filtered admin activity log as it grows from a thousand to a
+//! million rows. Ignored by the normal run; `scripts/bench` runs it, or run it with
 //! `cargo test -p gatehouse --release --test suite bench_activity_log -- --ignored --nocapture`.
-//! It prints p50 and p95 per filtered page through the whole HTTP stack (session resolution
-//! included), on SQLite and PostgreSQL.
+//! It prints p50 and p95 per filtered page at 1k, 10k, 100k and 1M rows, through the whole HTTP
+//! stack (session resolution included), on SQLite and PostgreSQL.
 
 #![allow(
     clippy::unwrap_used,
@@ -23,11 +23,11 @@ const EVENTS: [&str; 6] = [
     "server:subuser.created",
 ];
 
-async fn seed(app: &TestApp) {
+/// Adds rows `from..until`; row `n` is `ROWS - n` seconds old, so each step adds older rows.
+async fn seed(app: &TestApp, mut from: usize, until: usize) {
     let start = app.clock_now() - ROWS as i64;
-    let mut from = 0;
-    while from < ROWS {
-        let to = (from + 1000).min(ROWS);
+    while from < until {
+        let to = (from + 1000).min(until);
         let mut sql = String::from(
             "insert into activity_log (created_at, event, actor_id, actor_name, subject_type, subject_id, ip, details) values ",
         );
@@ -65,18 +65,6 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn run(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let root = app.signed_in_user("bench.root", true).await;
-    let seeding = Instant::now();
-    seed(&app).await;
-    if backend == Backend::Postgres {
-        sqlx::query("analyze activity_log")
-            .execute(app.state.db.pool())
-            .await
-            .unwrap();
-    }
-    println!(
-        "{backend:?}: seeded {ROWS} rows in {:.1} s",
-        seeding.elapsed().as_secs_f64()
-    );
     let now = app.clock_now();
     let filters: Vec<String> = (0..200)
         .map(|i| match i % 5 {
@@ -87,22 +75,39 @@ async fn run(backend: Backend) {
             _ => format!("from={}&to={}", now - 500_000, now - 400_000),
         })
         .collect();
-    let mut times = Vec::new();
-    for filter in &filters {
-        let started = Instant::now();
-        let response = app
-            .get(&format!("/api/admin/activity?{filter}"), Some(&root))
-            .await;
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
-        assert!(response.status.is_success(), "{filter}: {}", response.body);
+    let mut seeded = 0;
+    for size in [1_000, 10_000, 100_000, ROWS] {
+        let seeding = Instant::now();
+        seed(&app, seeded, size).await;
+        seeded = size;
+        if backend == Backend::Postgres {
+            sqlx::query("analyze activity_log")
+                .execute(app.state.db.pool())
+                .await
+                .unwrap();
+        }
+        println!(
+            "{backend:?}: seeded up to {size} rows in {:.1} s",
+            seeding.elapsed().as_secs_f64()
+        );
+        let mut times = Vec::new();
+        for filter in &filters {
+            let started = Instant::now();
+            let response = app
+                .get(&format!("/api/admin/activity?{filter}"), Some(&root))
+                .await;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            assert!(response.status.is_success(), "{filter}: {}", response.body);
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "activity log {backend:?} {size:>7} rows: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            times[times.len() - 1]
+        );
     }
-    times.sort_by(f64::total_cmp);
-    println!(
-        "{backend:?}: filtered admin log over {ROWS} rows: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
-        percentile(&times, 0.5),
-        percentile(&times, 0.95),
-        times[times.len() - 1]
-    );
+    app.discard().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,5 +1,5 @@
 //! Benchmark, not a test: how the admin user search answers as the user table grows. Ignored
-//! by the normal run; run it with
+//! by the normal run; `scripts/bench` runs it, or run it with
 //! `cargo test -p gatehouse --release --test suite bench_user_search -- --ignored --nocapture`.
 //! It prints p50 and p95 per page for 1k, 10k and 100k users, through the whole HTTP stack
 //! (session resolution included), on SQLite and PostgreSQL.
@@ -67,11 +67,12 @@ async fn run(backend: Backend) {
         }
         times.sort_by(|a, b| a.total_cmp(b));
         println!(
-            "user search {backend:?} {size:>7} users: p50 {:.2} ms, p95 {:.2} ms",
+            "user search {backend:?} {size:>7} rows: p50 {:.2} ms, p95 {:.2} ms",
             percentile(&times, 0.50),
             percentile(&times, 0.95)
         );
     }
+    app.discard().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -670,7 +670,50 @@ async fn a_server_has_at_most_fifty_subusers(backend: Backend) {
     );
 }
 
+/// A user's list holds exactly the servers they own or share, in id order, among servers of
+/// others; a root admin's "all" holds every one.
+async fn the_own_list_is_owned_and_shared_servers_among_others(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let root = app.signed_in_user("list.root", true).await;
+    let mine = app.create_user("list.mine", false).await;
+    let other = app.create_user("list.other", false).await;
+    let cookie = app.sign_in("list.mine", crate::common::PASSWORD).await;
+    let first = app.seed_server(mine, "la").await.server;
+    let others = app.seed_server(other, "lb").await.server;
+    let second = app.seed_server(mine, "lc").await.server;
+    let shared = app.seed_server(other, "ld").await.server;
+    app.seed_server(other, "le").await;
+    grant(&app, shared, mine, &["control.console"]).await;
+
+    let ids = |list: Value| -> Vec<(i64, String)> {
+        list["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_i64().unwrap(),
+                    r["relation"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let list = app.get("/api/servers", Some(&cookie)).await.json();
+    assert_eq!(
+        ids(list),
+        [
+            (first, "owner".to_owned()),
+            (second, "owner".to_owned()),
+            (shared, "subuser".to_owned())
+        ]
+    );
+    let all = app.get("/api/servers?all=true", Some(&root)).await.json();
+    assert_eq!(ids(all).len(), 5);
+    assert!(others > first);
+}
+
 on_both_backends!(
+    the_own_list_is_owned_and_shared_servers_among_others,
     subusers_grant_only_what_they_hold_and_never_edit_themselves,
     grants_are_stored_once_and_come_back_as_arrays,
     an_invitation_makes_an_account_with_a_valid_unique_username,

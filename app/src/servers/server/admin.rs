@@ -206,14 +206,19 @@ async fn validate(
     errors.check("disk_mb", number(input.disk_mb, 1, MAX_MB));
     errors.check("cpu_percent", number(input.cpu_percent, 0, 100_000));
 
+    // No username or address holds a control character, and PostgreSQL refuses a NUL byte in
+    // a text value, so such an owner is not looked up at all.
     let owner = input.owner.trim().to_lowercase();
-    let owner_id: Option<i64> =
+    let owner_id: Option<i64> = if owner.chars().any(char::is_control) {
+        None
+    } else {
         sqlx::query("select id from users where username_canonical = $1 or email_canonical = $1")
             .bind(&owner)
             .fetch_optional(&mut **tx)
             .await?
             .map(|row| row.try_get("id"))
-            .transpose()?;
+            .transpose()?
+    };
     if owner_id.is_none() {
         errors.check::<()>(
             "owner",

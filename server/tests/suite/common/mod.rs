@@ -8,6 +8,8 @@
     reason = "shared by several test binaries; tests fail loudly by design"
 )]
 
+pub mod functions;
+
 use app::auth::password::PasswordHasher;
 use app::context::clock::ManualClock;
 use app::context::AppState;
@@ -245,6 +247,23 @@ impl TestApp {
             database_url,
             backend,
             dir,
+        }
+    }
+
+    /// Closes the pool and, on PostgreSQL, drops this test's database at once; for benchmarks,
+    /// whose databases are too large to leave for the next run of scripts/test to drop.
+    pub async fn discard(self) {
+        self.state.db.pool().close().await;
+        if self.backend == Backend::Postgres {
+            let url = url::Url::parse(&self.database_url).unwrap();
+            let name = url.path().trim_start_matches('/').to_owned();
+            let base = std::env::var("GATEHOUSE_TEST_POSTGRES_URL").unwrap();
+            let admin = sqlx::AnyPool::connect(&base).await.unwrap();
+            sqlx::query(&format!("drop database if exists {name}"))
+                .execute(&admin)
+                .await
+                .unwrap();
+            admin.close().await;
         }
     }
 

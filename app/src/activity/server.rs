@@ -217,7 +217,7 @@ fn filter_text(field: &str, value: &Option<String>) -> Result<Option<String>, Ap
     if value.chars().any(char::is_control) {
         return Err(AppError::field(
             field,
-            "Control characters are not allowed here.",
+            t("Control characters are not allowed here."),
         ));
     }
     Ok(Some(value.to_owned()))

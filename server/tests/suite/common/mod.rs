@@ -259,7 +259,7 @@ impl TestApp {
             let name = url.path().trim_start_matches('/').to_owned();
             let base = std::env::var("GATEHOUSE_TEST_POSTGRES_URL").unwrap();
             let admin = sqlx::AnyPool::connect(&base).await.unwrap();
-            sqlx::query(&format!("drop database if exists {name}"))
+            sqlx::query(&format!("drop database if exists {name} with (force)"))
                 .execute(&admin)
                 .await
                 .unwrap();

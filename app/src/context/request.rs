@@ -193,10 +193,14 @@ impl Request {
         match &self.token {
             Some(token) => {
                 let caller = sessions::resolve(&self.state, token).await?;
+                // The caller's own language for whatever this function says back. A page render
+                // already has its language (chosen before it started) and is left untouched.
                 if let Some(caller) = &caller {
-                    // The caller's own language for whatever this function says back.
-                    if let Some(locale) = crate::i18n::Locale::from_code(&caller.user.language) {
-                        leptos::prelude::provide_context(locale);
+                    if use_context::<crate::i18n::Locale>().is_none() {
+                        if let Some(locale) = crate::i18n::Locale::from_code(&caller.user.language)
+                        {
+                            leptos::prelude::provide_context(locale);
+                        }
                     }
                 }
                 Ok(caller)

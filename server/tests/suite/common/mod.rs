@@ -272,10 +272,24 @@ impl TestApp {
         request
             .extensions_mut()
             .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
-        let response = self.router.clone().oneshot(request).await.unwrap();
+        // A request that never answers fails its test instead of stalling the whole run.
+        let response = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            self.router.clone().oneshot(request),
+        )
+        .await
+        .expect("the panel answered within 60 seconds")
+        .unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let bytes = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            response.into_body().collect(),
+        )
+        .await
+        .expect("the panel finished its answer within 60 seconds")
+        .unwrap()
+        .to_bytes();
         TestResponse {
             status,
             headers,
